@@ -1,0 +1,47 @@
+"""rmsim: agent-based simulation of reverse-mentoring programmes.
+
+The public API:
+
+- :class:`Scenario`, :class:`Organisation`, :class:`Programme`: what to simulate;
+- :func:`run` and :class:`ReverseMentoringModel`: simulate it;
+- :class:`RunResult`: tidy result frames, written with ``to_parquet``;
+- :func:`register_policy`, :func:`available_policies`, :class:`Matching`,
+  :class:`CandidatePool`: pairing policies.
+"""
+
+from importlib import metadata
+
+from rmsim.config import Scenario
+from rmsim.errors import ConfigError, DataError, RmsimError
+from rmsim.model import Employee, ReverseMentoringModel, run
+from rmsim.pairing import CandidatePool, Matching, available_policies, get_policy, register_policy
+from rmsim.programme import Programme
+from rmsim.results import RunResult
+from rmsim.workforce import DOMAINS, GENERATION_NAMES, LEVELS, Organisation
+
+try:
+    __version__ = metadata.version("rmsim")
+except metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree
+    __version__ = "0+unknown"
+
+__all__ = [
+    "DOMAINS",
+    "GENERATION_NAMES",
+    "LEVELS",
+    "CandidatePool",
+    "ConfigError",
+    "DataError",
+    "Employee",
+    "Matching",
+    "Organisation",
+    "Programme",
+    "ReverseMentoringModel",
+    "RmsimError",
+    "RunResult",
+    "Scenario",
+    "__version__",
+    "available_policies",
+    "get_policy",
+    "register_policy",
+    "run",
+]

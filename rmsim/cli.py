@@ -1,0 +1,169 @@
+"""The ``rmsim`` command line.
+
+Every invalid input (unknown policy, impossible size, bad YAML, a census with a
+missing column...) ends with exit code 2 and one line naming the field and the
+value, before anything is written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+import yaml
+
+from rmsim.errors import ConfigError, RmsimError
+
+DEFAULT_SEED = 2026
+"""Seed used by ``rmsim run`` when none is given, so that the default run is reproducible."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are one line and exit with code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="rmsim", description="Simulate reverse-mentoring programmes in an organisation.")
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    run = commands.add_parser(
+        "run",
+        help="run one simulation and write its results",
+        description="Run one simulation (built-in defaults, or a scenario file), print a summary and write "
+        "the result frames as Parquet with a manifest.",
+    )
+    run.add_argument("scenario", nargs="?", metavar="SCENARIO.yaml", help="scenario file (default: built-in defaults)")
+    run.add_argument("--policy", help="pairing policy (see `rmsim policies`)")
+    run.add_argument("--employees", type=int, metavar="N", help="organisation size")
+    run.add_argument("--weeks", type=int, metavar="N", help="weeks to simulate")
+    run.add_argument("--seed", type=int, metavar="N", help=f"random seed (default {DEFAULT_SEED})")
+    run.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="FIELD=VALUE",
+        help="set any scenario field by its dotted path, e.g. --set programme.cadence_weeks=2 (repeatable)",
+    )
+    run.add_argument("--out", metavar="DIR", help="results folder (default: results/runs/<scenario>-<policy>-seed<N>)")
+    run.add_argument("--overwrite", action="store_true", help="replace results already in --out")
+    run.add_argument("--quiet", action="store_true", help="print only where the results went")
+
+    commands.add_parser("policies", help="list the pairing policies", description="List the registered pairing policies.")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.version:
+        from rmsim import __version__
+
+        print(f"rmsim {__version__}")
+        return 0
+    if args.command is None:
+        parser.print_help()
+        return 0
+    try:
+        if args.command == "run":
+            return _run(args)
+        if args.command == "policies":
+            return _policies()
+    except RmsimError as error:
+        print(f"rmsim: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("rmsim: interrupted", file=sys.stderr)
+        return 130
+    return 0  # pragma: no cover - argparse rejects unknown commands
+
+
+def _policies() -> int:
+    from rmsim.pairing import available_policies
+
+    policies = available_policies()
+    width = max(len(name) for name in policies)
+    for name, policy in policies.items():
+        print(f"{name:<{width}}  {policy.description}")
+    return 0
+
+
+def _overrides(args: argparse.Namespace) -> dict[str, Any]:
+    overrides: dict[str, Any] = {}
+    for item in args.set:
+        key, sep, text = item.partition("=")
+        if not sep or not key:
+            raise ConfigError("--set", item, "write FIELD=VALUE, e.g. programme.cadence_weeks=2")
+        try:
+            overrides[key.strip()] = yaml.safe_load(text)
+        except yaml.YAMLError:
+            raise ConfigError(key.strip(), text, "not a valid YAML value") from None
+    for name, path in (("policy", "programme.policy"), ("employees", "organisation.size"), ("weeks", "weeks")):
+        value = getattr(args, name)
+        if value is not None:
+            overrides[path] = value
+    return overrides
+
+
+def _default_out(name: str, policy: str, seed: int) -> Path:
+    base = Path("results") / "runs" / f"{name}-{policy}-seed{seed}"
+    out, n = base, 1
+    while out.exists():
+        n += 1
+        out = base.with_name(f"{base.name}-{n}")
+    return out
+
+
+def _run(args: argparse.Namespace) -> int:
+    from rmsim.model import ReverseMentoringModel, as_scenario
+    from rmsim.results import check_output_folder
+
+    scenario = as_scenario(args.scenario, _overrides(args))
+    seed = DEFAULT_SEED if args.seed is None else args.seed
+    if seed < 0:
+        raise ConfigError("seed", seed, "must be an integer >= 0")
+    out = Path(args.out) if args.out else _default_out(scenario.name, scenario.programme.policy, seed)
+    check_output_folder(out, overwrite=args.overwrite)
+    model = ReverseMentoringModel(scenario, seed=seed)
+    model.run_model()
+    result = model.result()
+    result.to_parquet(out, overwrite=args.overwrite)
+    if not args.quiet:
+        print(_report(result))
+    print(f"results written to {out}")
+    return 0
+
+
+def _report(result: Any) -> str:
+    s = result.scenario
+    lines = [
+        f"rmsim run: scenario '{s.name}', policy '{s.programme.policy}', {s.organisation.size} positions, "
+        f"{s.weeks} weeks, seed {result.seed}",
+        "",
+    ]
+    table = result.summary()
+    width = max(len(q) for q in table["quantity"])
+    for quantity, value, unit in table.itertuples(index=False):
+        lines.append(f"  {quantity:<{width}}  {_format(value):>12}  {unit}")
+    return "\n".join(lines)
+
+
+def _format(value: float) -> str:
+    if value != value:  # NaN
+        return "-"
+    if float(value).is_integer() and abs(value) < 1e12:
+        return f"{int(value):,}"
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    return f"{value:.3f}"
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,192 @@
+"""Knowledge transfer in meetings, spill-over to teams, forgetting and experience.
+
+Skills are proficiencies in [0, 1], one column per domain in
+:data:`rmsim.workforce.DOMAINS`. Each employee also has a *practised level*
+(``floor``): what daily work keeps in use. Mentoring lifts skills above the
+floor; without practice the excess decays (forgetting) while a small share of
+it is consolidated into the floor each week. A one-off gain therefore settles
+at ``consolidation / (consolidation + forgetting)`` of its size.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from pydantic import model_validator
+
+from rmsim._base import ASSUMPTION, Params, param
+from rmsim.workforce import DOMAINS
+
+INCLUSION = DOMAINS.index("inclusion")
+
+
+class LearningParams(Params):
+    """Parameters of knowledge transfer and forgetting."""
+
+    transfer_rate: float = param(
+        0.10,
+        description="Share of the mentor-mentee skill gap closed in one meeting when willingness, openness and "
+        "relationship quality are all 1.",
+        source=ASSUMPTION,
+        ge=0,
+        le=1,
+    )
+    preparation_multiplier: float = param(
+        1.25,
+        description="Multiplier of transfer when both sides were prepared (trained/coached) for their roles.",
+        source="assumption (direction: seed 001, Clutterbuck; Allen, Eby & Lentz 2006 JAP 91(3): training predicts quality [V])",
+        ge=1,
+    )
+    diversity_multiplier: float = param(
+        0.5,
+        description="Extra inclusion-awareness transfer per demographic difference (gender, minority) between the pair.",
+        source="assumption (DESIGN: mentees' inclusion awareness grows with diverse mentors; seed 003)",
+        ge=0,
+    )
+    forgetting_half_life_weeks: float = param(
+        43.0,
+        description="Weeks until half of an unpractised skill gain is lost.",
+        source="Tatel & Ackerman (Psychological Bulletin): half the gain lost in ~6.5-13 months [V]; ~10 months used",
+        gt=0,
+    )
+    consolidation_rate: float = param(
+        0.004,
+        description="Weekly share of the unpractised gain that becomes practised (permanent).",
+        source=ASSUMPTION,
+        ge=0,
+        le=1,
+    )
+    experience_growth: bool = param(
+        True,
+        description="Skills whose initial profile rises with age (business, leadership) grow by that slope per year of work.",
+        source="assumption (the cross-sectional age slope read as on-the-job learning)",
+    )
+    spill_over: float = param(
+        0.0,
+        description="Share of a mentee's weekly gain passed on to each direct report, scaled by the report's willingness "
+        "and headroom (0 disables the cascade).",
+        source="assumption (seed 001: the practice can be cascaded to all levels)",
+        ge=0,
+        le=1,
+    )
+
+    @model_validator(mode="after")
+    def _bounded(self) -> LearningParams:
+        top = self.transfer_rate * self.preparation_multiplier * (1 + 2 * self.diversity_multiplier)
+        if top > 1:
+            raise ValueError(
+                f"transfer_rate * preparation_multiplier * (1 + 2 * diversity_multiplier) = {top:.3g} must be <= 1 "
+                "so a meeting never moves a learner past the teacher"
+            )
+        return self
+
+    @property
+    def forgetting_rate(self) -> float:
+        """Weekly share of the unpractised gain that is forgotten."""
+        return 1.0 - 0.5 ** (1.0 / self.forgetting_half_life_weeks)
+
+
+def transfer(
+    skills: np.ndarray,
+    mentor: np.ndarray,
+    mentee: np.ndarray,
+    *,
+    quality: np.ndarray,
+    willingness: np.ndarray,
+    openness: np.ndarray,
+    diversity: np.ndarray,
+    topics: np.ndarray,
+    reciprocity: float,
+    prepared: bool,
+    params: LearningParams,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Skill gains of the pairs that met this week.
+
+    In every topic domain the more skilled side teaches the other: the
+    mentor at full rate, the mentee (two-way learning) at ``reciprocity`` times
+    the rate. The learner closes a share of the gap equal to ``transfer_rate``
+    times their willingness and openness, the pair's quality, the preparation
+    multiplier, and, for inclusion awareness, the diversity multiplier.
+
+    Parameters
+    ----------
+    skills
+        ``(n_positions, n_domains)`` skills before the meeting.
+    mentor, mentee
+        Position of each pair's mentor and mentee.
+    quality
+        Relationship quality of each pair (0-1).
+    willingness, openness
+        Per-position traits (0-1).
+    diversity
+        Number of demographic differences (0-2) within each pair.
+    topics
+        Boolean mask over domains covered by the programme.
+    reciprocity
+        0 for one-way mentoring, 1 for fully two-way.
+    prepared
+        Whether both sides were prepared.
+    params
+        Learning parameters.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        Gains of mentees and of mentors, each ``(n_pairs, n_domains)`` and
+        non-negative; a learner never passes the teacher.
+    """
+    gap = skills[mentor] - skills[mentee]
+    rate = params.transfer_rate * (params.preparation_multiplier if prepared else 1.0) * quality
+    domain = np.where(topics, 1.0, 0.0)[None, :] * np.ones((len(mentor), 1))
+    domain[:, INCLUSION] *= 1.0 + params.diversity_multiplier * diversity
+    ability_mentee = (willingness[mentee] * openness[mentee] * rate)[:, None]
+    ability_mentor = (willingness[mentor] * openness[mentor] * rate * reciprocity)[:, None]
+    mentee_gain = ability_mentee * domain * np.maximum(gap, 0.0)
+    mentor_gain = ability_mentor * domain * np.maximum(-gap, 0.0)
+    return mentee_gain, mentor_gain
+
+
+def apply_gains(skills: np.ndarray, positions: np.ndarray, gains: np.ndarray) -> None:
+    """Add ``gains`` to ``skills`` at ``positions`` (repeats allowed), keeping skills <= 1."""
+    np.add.at(skills, positions, gains)
+    np.minimum(skills, 1.0, out=skills)
+
+
+def spill_over(skills: np.ndarray, manager: np.ndarray, gains: np.ndarray, willingness: np.ndarray, rate: float) -> None:
+    """Pass a share of each manager's gains on to their direct reports.
+
+    Parameters
+    ----------
+    skills
+        ``(n_positions, n_domains)``; updated in place.
+    manager
+        Manager position of every position (``-1`` at the top).
+    gains
+        ``(n_positions, n_domains)`` gains made this week, by position.
+    willingness
+        Per-position willingness to learn.
+    rate
+        :attr:`LearningParams.spill_over`.
+    """
+    has_manager = manager >= 0
+    inherited = np.zeros_like(skills)
+    inherited[has_manager] = gains[manager[has_manager]]
+    skills += rate * willingness[:, None] * inherited * (1.0 - skills)
+
+
+def forget(skills: np.ndarray, floor: np.ndarray, params: LearningParams) -> None:
+    """One week of forgetting unpractised gains and consolidating some of them.
+
+    Both arrays are updated in place; ``skills >= floor`` is preserved.
+    """
+    excess = skills - floor
+    excess *= 1.0 - params.forgetting_rate
+    floor += params.consolidation_rate * excess
+    np.add(floor, excess * (1.0 - params.consolidation_rate), out=skills)
+
+
+def gain_experience(skills: np.ndarray, floor: np.ndarray, weekly_growth: np.ndarray) -> None:
+    """Grow skills and practised levels by ``weekly_growth`` per domain, capped at 1."""
+    skills += weekly_growth
+    floor += weekly_growth
+    np.minimum(skills, 1.0, out=skills)
+    np.minimum(floor, 1.0, out=floor)

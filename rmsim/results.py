@@ -1,0 +1,390 @@
+"""Results of a run as tidy pandas DataFrames, and writing them to disk.
+
+A :class:`RunResult` holds four frames:
+
+``timeseries``
+    One row per week (week 0 is the initial state): headcount, flows,
+    programme activity, mean states, skills by domain and generation,
+    retention of the initial workforce by generation, cumulative costs.
+``employees``
+    One row per employee ever employed.
+``pairs``
+    One row per mentoring pair.
+``events``
+    One row per hire, exit and promotion.
+
+``to_parquet`` writes them with a ``manifest.json`` (scenario, seed, package
+versions, git revision); the manifest is also embedded in each Parquet file's
+metadata so that a single file carries its provenance.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from rmsim import provenance
+from rmsim.config import Scenario, validated
+from rmsim.errors import ConfigError
+from rmsim.programme import ROLE_NAMES, STATUS_NAMES
+from rmsim.retention import EXIT_REASONS
+from rmsim.workforce import DOMAINS, GENDERS, GENERATION_NAMES, LEVELS
+
+if TYPE_CHECKING:
+    from rmsim.model import ReverseMentoringModel
+
+FRAMES = ("timeseries", "employees", "pairs", "events")
+MANIFEST = "manifest.json"
+_METADATA_KEY = b"rmsim.manifest"
+
+
+@dataclass
+class RunResult:
+    """The outcome of one simulation run.
+
+    Attributes
+    ----------
+    scenario : Scenario
+    seed : int
+    timeseries, employees, pairs, events : pandas.DataFrame
+        Tidy frames; see the module documentation for their rows.
+    manifest : dict
+        Provenance: scenario, seed, package versions, git revision, timing.
+    """
+
+    scenario: Scenario
+    seed: int
+    timeseries: pd.DataFrame
+    employees: pd.DataFrame
+    pairs: pd.DataFrame
+    events: pd.DataFrame
+    manifest: dict[str, Any] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        s = self.scenario
+        return (
+            f"RunResult(scenario={s.name!r}, policy={s.programme.policy!r}, seed={self.seed}, weeks={s.weeks}, "
+            f"employees={len(self.employees)}, pairs={len(self.pairs)}, events={len(self.events)})"
+        )
+
+    def summary(self) -> pd.DataFrame:
+        """Key outcomes of the run, one row per quantity.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``quantity``, ``value`` and ``unit``.
+        """
+        return summarise(self)
+
+    def timeseries_long(self) -> pd.DataFrame:
+        """Per-generation weekly metrics in long format.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``week, generation, metric, value`` where ``metric`` is
+            ``headcount``, ``retention`` or ``skill_<domain>``; generations
+            with no employees are left out.
+        """
+        ts = self.timeseries
+        rows = []
+        metrics = ["headcount", "retention", *(f"skill_{d}" for d in DOMAINS)]
+        for generation in GENERATION_NAMES:
+            if ts[f"headcount_{generation}"].max() == 0 and ts[f"retention_{generation}"].isna().all():
+                continue
+            for metric in metrics:
+                rows.append(
+                    pd.DataFrame(
+                        {"week": ts["week"], "generation": generation, "metric": metric, "value": ts[f"{metric}_{generation}"]}
+                    )
+                )
+        return pd.concat(rows, ignore_index=True)
+
+    def to_parquet(self, path: str | Path, *, overwrite: bool = False) -> Path:
+        """Write the four frames and ``manifest.json`` into folder ``path``.
+
+        The folder is written next to its final place and renamed into place
+        at the end, so an interrupted write leaves no half-written results.
+
+        Parameters
+        ----------
+        path
+            Folder to create. It must not exist or be empty.
+        overwrite
+            Replace a folder that already holds rmsim results.
+
+        Returns
+        -------
+        pathlib.Path
+            The folder written.
+
+        Raises
+        ------
+        rmsim.errors.ConfigError
+            If ``path`` holds results (and ``overwrite`` is false) or other files.
+        """
+        path = Path(path)
+        check_output_folder(path, overwrite=overwrite)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
+        try:
+            text = json.dumps(self.manifest, indent=2, default=str)
+            for name in FRAMES:
+                write_parquet(getattr(self, name), staging / f"{name}.parquet", text)
+            (staging / MANIFEST).write_text(text + "\n")
+            if path.exists():
+                shutil.rmtree(path)
+            os.replace(staging, path)
+        finally:
+            if staging.exists():
+                shutil.rmtree(staging, ignore_errors=True)
+        return path
+
+    @classmethod
+    def from_parquet(cls, path: str | Path) -> RunResult:
+        """Read a result written by :meth:`to_parquet`."""
+        path = Path(path)
+        if not (path / MANIFEST).is_file():
+            raise ConfigError("path", str(path), "no manifest.json here; not an rmsim result folder")
+        manifest = json.loads((path / MANIFEST).read_text())
+        frames = {name: pd.read_parquet(path / f"{name}.parquet") for name in FRAMES}
+        scenario = validated(Scenario, manifest["scenario"])
+        return cls(scenario=scenario, seed=int(manifest["seed"]), manifest=manifest, **frames)
+
+
+def check_output_folder(path: Path, *, overwrite: bool = False) -> None:
+    """Refuse to write into a folder holding results or unrelated files."""
+    if path.exists() and not path.is_dir():
+        raise ConfigError("out", str(path), "is a file; give a folder")
+    if path.is_dir() and any(path.iterdir()):
+        if (path / MANIFEST).exists():
+            if not overwrite:
+                raise ConfigError("out", str(path), "already holds results; choose a new folder or allow overwriting")
+        else:
+            raise ConfigError("out", str(path), "is a folder with other files; choose a new or empty folder")
+
+
+def write_parquet(frame: pd.DataFrame, path: Path, manifest_text: str) -> None:
+    """Write ``frame`` to Parquet with the manifest in the file's metadata."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    metadata = dict(table.schema.metadata or {})
+    metadata[_METADATA_KEY] = manifest_text.encode()
+    pq.write_table(table.replace_schema_metadata(metadata), path)
+
+
+def read_manifest(parquet_file: str | Path) -> dict[str, Any]:
+    """The manifest embedded in a Parquet file written by rmsim."""
+    import pyarrow.parquet as pq
+
+    metadata = pq.read_schema(parquet_file).metadata or {}
+    if _METADATA_KEY not in metadata:
+        raise ConfigError("file", str(parquet_file), "has no rmsim manifest in its metadata")
+    return json.loads(metadata[_METADATA_KEY])
+
+
+# --------------------------------------------------------------------------- building
+
+
+def _names(codes: np.ndarray, names: tuple[str, ...] | list[str]) -> pd.Categorical:
+    return pd.Categorical.from_codes(np.asarray(codes, dtype=np.int64), categories=list(names))
+
+
+def _optional(values: np.ndarray, missing: int = -1, dtype: str = "Int64") -> pd.arrays.IntegerArray:
+    series = pd.array(values, dtype=dtype)
+    series[values == missing] = pd.NA
+    return series
+
+
+def build_result(model: ReverseMentoringModel) -> RunResult:
+    """Turn a model's state and records into a :class:`RunResult`."""
+    wf = model.workforce
+    occupied = np.flatnonzero(wf.occupied)
+    model._close_records(occupied)
+    timeseries = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+    timeseries = timeseries.astype({"week": "int64", "headcount": "int64"})
+    result = RunResult(
+        scenario=model.config,
+        seed=model.seed,
+        timeseries=timeseries,
+        employees=_employees(model),
+        pairs=_pairs(model),
+        events=_events(model),
+    )
+    result.manifest = provenance.manifest(
+        "run",
+        scenario=model.config.to_dict(),
+        seed=model.seed,
+        weeks_simulated=model.week,
+        elapsed_seconds=round(time.perf_counter() - model.started, 3),
+        frames={name: len(getattr(result, name)) for name in FRAMES},
+    )
+    return result
+
+
+def _employees(model: ReverseMentoringModel) -> pd.DataFrame:
+    ledger = model.ledger
+    n = ledger.size
+    rows = slice(0, n)
+    frame = pd.DataFrame(
+        {
+            "employee_id": np.arange(1, n + 1),
+            "external_id": pd.array([None if v is None else str(v) for v in ledger.external_id], dtype="string"),
+            "initial": ledger.initial[rows],
+            "hired_week": ledger.hired_week[rows],
+            "left_week": _optional(ledger.left_week[rows]),
+            "exit_reason": pd.Categorical(
+                [EXIT_REASONS[int(c)] for c in ledger.exit_reason[rows]], categories=["quit", "retired"]
+            ),
+            "generation": _names(_generation(ledger.birth_year[rows]), GENERATION_NAMES),
+            "birth_year": ledger.birth_year[rows],
+            "age_start": ledger.age_start[rows],
+            "gender": _names(ledger.gender[rows], GENDERS),
+            "minority": ledger.minority[rows],
+            "department": _names(ledger.department_start[rows], model.department_names),
+            "level_start": _names(ledger.level_start[rows], LEVELS),
+            "level": _names(ledger.level[rows], LEVELS),
+            "promotions": ledger.promotions[rows],
+            "role": _names(ledger.role[rows], [ROLE_NAMES[i] for i in sorted(ROLE_NAMES)]),
+            "cohort": _optional(ledger.cohort[rows]),
+        }
+    )
+    for d, domain in enumerate(DOMAINS):
+        frame[f"skill_{domain}_start"] = ledger.skills_start[rows, d]
+    for d, domain in enumerate(DOMAINS):
+        frame[f"skill_{domain}_end"] = ledger.skills_end[rows, d]
+    frame["engagement_end"] = ledger.engagement_end[rows]
+    return frame
+
+
+def _generation(birth_year: np.ndarray) -> np.ndarray:
+    from rmsim.workforce import generation_of
+
+    return generation_of(birth_year)
+
+
+def _pairs(model: ReverseMentoringModel) -> pd.DataFrame:
+    p = model.pairs
+    rows = slice(0, p.size)
+    status = p.status[rows]
+    completed = status == 1
+    dissolved = np.where(status == 2, p.ended_week[rows], -1)
+    ratings = {}
+    for name in ("rating_business", "rating_development"):
+        values = pd.array(p.__dict__[name][rows].astype(np.int64), dtype="Int8")
+        values[~completed] = pd.NA
+        ratings[name] = values
+    return pd.DataFrame(
+        {
+            "pair_id": np.arange(p.size),
+            "cohort": p.cohort[rows],
+            "mentor_id": p.mentor[rows],
+            "mentee_id": p.mentee[rows],
+            "reverse": p.reverse[rows],
+            "mentor_level": _names(p.mentor_level[rows], LEVELS),
+            "mentee_level": _names(p.mentee_level[rows], LEVELS),
+            "start_week": p.start_week[rows],
+            "end_week": p.end_week[rows],
+            "status": _names(status, [STATUS_NAMES[i] for i in sorted(STATUS_NAMES)]),
+            "ended_week": _optional(p.ended_week[rows]),
+            "dissolved_week": _optional(dissolved),
+            "meetings": p.meetings[rows],
+            "similarity": p.similarity[rows],
+            "diversity": p.diversity[rows],
+            "quality_start": p.quality_start[rows],
+            "quality": p.quality[rows],
+            "mentee_gain": p.mentee_gain[rows],
+            "mentor_gain": p.mentor_gain[rows],
+            **ratings,
+        }
+    )
+
+
+def _events(model: ReverseMentoringModel) -> pd.DataFrame:
+    from rmsim.model import EVENT_NAMES
+
+    data = np.concatenate(model._events) if model._events else np.empty((0, 6), dtype=np.int64)
+    promotion = data[:, 1] == 2
+    from_level = _names(np.where(promotion, data[:, 4], 0), LEVELS)
+    from_level[~promotion] = np.nan
+    return pd.DataFrame(
+        {
+            "week": data[:, 0],
+            "event": _names(data[:, 1], [EVENT_NAMES[i] for i in sorted(EVENT_NAMES)]),
+            "employee_id": data[:, 2],
+            "level": _names(data[:, 3], LEVELS),
+            "from_level": from_level,
+            "reason": pd.Categorical([EXIT_REASONS[int(c)] for c in data[:, 5]], categories=["quit", "retired"]),
+        }
+    )
+
+
+# --------------------------------------------------------------------------- summary
+
+
+def summarise(result: RunResult) -> pd.DataFrame:
+    """Key outcomes of one run; see :meth:`RunResult.summary`."""
+    ts, emp, pairs = result.timeseries, result.employees, result.pairs
+    weeks = int(ts["week"].iloc[-1])
+    mentors = emp[emp["role"] == "mentor"]
+    mentees = emp[emp["role"] == "mentee"]
+    completed = pairs[pairs["status"] == "completed"]
+    exposure = ts["headcount"].iloc[1:].sum() / 52.0 if weeks else np.nan
+
+    def share(frame: pd.DataFrame, column: str) -> float:
+        values = frame[column].dropna()
+        return float((values >= 4).mean()) if len(values) else np.nan
+
+    def promoted_within_year(group: pd.DataFrame) -> float:
+        if group.empty:
+            return np.nan
+        starts = pairs.groupby("mentor_id")["start_week"].min()
+        promo = result.events[result.events["event"] == "promotion"]
+        first = promo.groupby("employee_id")["week"].min()
+        start = starts.reindex(group["employee_id"]).to_numpy()
+        when = first.reindex(group["employee_id"]).to_numpy()
+        return float(np.mean((when >= start) & (when < start + 52)))
+
+    rows = [
+        ("weeks simulated", weeks, "weeks"),
+        ("headcount at start", int(ts["headcount"].iloc[0]), "employees"),
+        ("headcount at end", int(ts["headcount"].iloc[-1]), "employees"),
+        ("exits", int(ts["exits"].sum()), "employees"),
+        ("annual exit rate", float(ts["exits"].sum() / exposure) if exposure else np.nan, "per employee-year"),
+        ("hires", int(ts["hires"].sum()), "employees"),
+        ("promotions", int(ts["promotions"].sum()), "promotions"),
+        ("pairs formed", len(pairs), "pairs"),
+        ("pairs completed", int((pairs["status"] == "completed").sum()), "pairs"),
+        ("pairs dissolved early", int((pairs["status"] == "dissolved").sum()), "pairs"),
+        ("pairs ended by an exit", int((pairs["status"] == "left").sum()), "pairs"),
+        ("meetings held", int(pairs["meetings"].sum()), "meetings"),
+        ("mean final relationship quality", float(pairs["quality"].mean()) if len(pairs) else np.nan, "0-1"),
+        ("mentees rating business effectiveness 4-5", share(completed, "rating_business"), "share of completed pairs"),
+        ("mentees rating personal development 4-5", share(completed, "rating_development"), "share of completed pairs"),
+        (
+            "mentee digital skill gain",
+            float((mentees["skill_digital_end"] - mentees["skill_digital_start"]).mean()) if len(mentees) else np.nan,
+            "0-1 scale",
+        ),
+        ("mentors promoted within a year of starting", promoted_within_year(mentors), "share of mentors"),
+        ("mentor exits", float(mentors["left_week"].notna().mean()) if len(mentors) else np.nan, "share of mentors"),
+        ("digital gap at start", float(ts["digital_gap"].iloc[0]), "under 35 minus 45+, 0-1 scale"),
+        ("digital gap at end", float(ts["digital_gap"].iloc[-1]), "under 35 minus 45+, 0-1 scale"),
+        ("mean engagement at end", float(ts["mean_engagement"].iloc[-1]), "0-1"),
+        ("programme hours", float(ts["programme_hours"].iloc[-1]), "hours"),
+        ("programme cost", float(ts["programme_cost"].iloc[-1]), "salary cost of hours"),
+        ("turnover cost", float(ts["turnover_cost"].iloc[-1]), "replacement cost of leavers"),
+    ]
+    return pd.DataFrame(rows, columns=["quantity", "value", "unit"])

@@ -42,14 +42,14 @@ class CareerParams(Params):
     visibility_weight: float = param(
         1.5,
         description="Score points per unit of visibility (0-1).",
-        source="assumption (seed 002: 11 of 12 Hartford mentors promoted within a year, credited to exposure; "
+        source="assumption (RMExpertise: 11 of 12 Hartford mentors promoted within a year, credited to exposure; "
         "Allen et al. 2004 JAP 89(1): objective career effects of mentoring are small [V])",
         ge=0,
     )
     sponsorship_weight: float = param(
         1.5,
         description="Score points per unit of sponsorship (0-1).",
-        source="assumption (seed 002: sponsorship at The Hartford)",
+        source="assumption (RMExpertise: sponsorship at The Hartford)",
         ge=0,
     )
     noise_sd: float = param(0.5, description="Standard deviation of the noise in each round's score.", source=ASSUMPTION, ge=0)

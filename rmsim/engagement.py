@@ -31,19 +31,19 @@ class EngagementParams(Params):
     felt_value_weight: float = param(
         0.5,
         description="Shift of the engagement target per unit of felt value above baseline.",
-        source="assumption (seed 004: feeling valued is among the strongest predictors of engagement)",
+        source="assumption (Newmeasures: feeling valued is among the strongest predictors of engagement)",
         ge=0,
     )
     inclusion_weight: float = param(
         0.3,
         description="Shift of the engagement target per unit of sense of inclusion above baseline.",
-        source="assumption (seed 004)",
+        source="assumption (Newmeasures)",
         ge=0,
     )
     mentor_felt_value_gain: float = param(
         0.10,
         description="Share of the headroom in felt value a mentor gains per meeting, times relationship quality.",
-        source="assumption (seed 004; Ghosh & Reio 2013 JVB 83: mentors more satisfied and committed [V])",
+        source="assumption (Newmeasures; Ghosh & Reio 2013 JVB 83: mentors more satisfied and committed [V])",
         ge=0,
         le=1,
     )
@@ -54,7 +54,7 @@ class EngagementParams(Params):
     mentor_inclusion_gain: float = param(
         0.05,
         description="Share of the headroom in sense of inclusion a mentor gains per meeting, times quality.",
-        source="assumption (seed 004: reverse mentoring fosters inclusion)",
+        source="assumption (Newmeasures: reverse mentoring fosters inclusion)",
         ge=0,
         le=1,
     )
@@ -78,7 +78,7 @@ class EngagementParams(Params):
         0.15,
         description="Share of the headroom in visibility a mentor gains per meeting, times quality and the level gap "
         "as a share of the whole hierarchy.",
-        source="assumption (seed 002: The Hartford's mentors gained exposure)",
+        source="assumption (RMExpertise: The Hartford's mentors gained exposure)",
         ge=0,
         le=1,
     )
@@ -87,7 +87,7 @@ class EngagementParams(Params):
         0.20,
         description="Share of the headroom in sponsorship a mentor gains per meeting with a more senior mentee, times "
         "quality and level gap share.",
-        source="assumption (seed 002: sponsorship and stretch development at The Hartford)",
+        source="assumption (RMExpertise: sponsorship and stretch development at The Hartford)",
         ge=0,
         le=1,
     )

@@ -33,13 +33,14 @@ class LearningParams(Params):
     preparation_multiplier: float = param(
         1.25,
         description="Multiplier of transfer when both sides were prepared (trained/coached) for their roles.",
-        source="assumption (direction: seed 001, Clutterbuck; Allen, Eby & Lentz 2006 JAP 91(3): training predicts quality [V])",
+        source="assumption (direction: RMBusiness, Clutterbuck; Allen, Eby & Lentz 2006 JAP 91(3): training "
+        "predicts quality [V])",
         ge=1,
     )
     diversity_multiplier: float = param(
         0.5,
         description="Extra inclusion-awareness transfer per demographic difference (gender, minority) between the pair.",
-        source="assumption (DESIGN: mentees' inclusion awareness grows with diverse mentors; seed 003)",
+        source="assumption (DESIGN: mentees' inclusion awareness grows with diverse mentors; Juma)",
         ge=0,
     )
     forgetting_half_life_weeks: float = param(
@@ -64,7 +65,7 @@ class LearningParams(Params):
         0.0,
         description="Share of a mentee's weekly gain passed on to each direct report, scaled by the report's willingness "
         "and headroom (0 disables the cascade).",
-        source="assumption (seed 001: the practice can be cascaded to all levels)",
+        source="assumption (RMBusiness: the practice can be cascaded to all levels)",
         ge=0,
         le=1,
     )

@@ -332,7 +332,7 @@ def skill_gap_optimal(pool: CandidatePool, rng: np.random.Generator, *, capacity
     description="Optimal assignment on shared talent-profile interests (The Hartford).",
 )
 def common_interests(pool: CandidatePool, rng: np.random.Generator, *, capacity: int = 1) -> Matching:
-    """Maximise total interest similarity, as The Hartford matched on common interests (seed 002)."""
+    """Maximise total interest similarity, as The Hartford matched on common interests (RMExpertise)."""
     return _assign(pool.similarity(), capacity)
 
 

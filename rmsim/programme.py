@@ -52,7 +52,7 @@ class Programme(Params):
     """
 
     policy: str = param(
-        "common_interests", description="Pairing policy (see `rmsim policies`).", source="seed 002 (The Hartford)"
+        "common_interests", description="Pairing policy (see `rmsim policies`).", source="RMExpertise (The Hartford)"
     )
     policy_params: dict[str, Any] = param({}, description="Keyword parameters of the pairing policy.", source="user choice")
     start_week: int = param(1, description="Week the first cohort starts (weeks are numbered from 1).", source=ASSUMPTION, ge=1)
@@ -80,15 +80,15 @@ class Programme(Params):
     formality: Literal["formal", "informal"] = param(
         "formal",
         description="Formal programmes buffer status threat; informal ones start with better fit.",
-        source="seed 002 (formal or informal by culture); seed 001; Underhill 2006",
+        source="RMExpertise (formal or informal by culture); RMBusiness; Underhill 2006",
     )
     preparation: bool = param(
-        True, description="Whether both sides are prepared (trained/coached) for their roles.", source="seed 001 (Clutterbuck)"
+        True, description="Whether both sides are prepared (trained/coached) for their roles.", source="RMBusiness (Clutterbuck)"
     )
     reciprocity: float = param(
         0.5,
         description="Rate of mentee-to-mentor learning relative to mentor-to-mentee (0 one-way, 1 fully two-way).",
-        source="assumption (seed 000 recommends a reciprocal model)",
+        source="assumption (MgmtMag recommends a reciprocal model)",
         ge=0,
         le=1,
     )
@@ -96,23 +96,23 @@ class Programme(Params):
     junior_levels: list[str] = param(
         ["junior", "professional"],
         description="Levels from which juniors are drawn.",
-        source="seeds 000-004 (junior employees mentor up)",
+        source="MgmtMag; RMBusiness; RMExpertise; Juma; Newmeasures (junior employees mentor up)",
     )
     senior_levels: list[str] = param(
         ["senior", "executive"],
         description="Levels from which seniors are drawn.",
-        source="seeds 000-004 (senior executives are mentored)",
+        source="MgmtMag; RMBusiness; RMExpertise; Juma; Newmeasures (senior executives are mentored)",
     )
     junior_max_age: float | None = param(
         40.0,
         description="Juniors must be younger than this (None: no limit).",
-        source="seed 000 (GE: mentors in their 20s and 30s)",
+        source="MgmtMag (GE: mentors in their 20s and 30s)",
         gt=0,
     )
     participation: Literal["voluntary", "mandatory"] = param(
         "voluntary",
         description="Voluntary: eligible employees opt in; mandatory: eligible seniors are enrolled (juniors still volunteer).",
-        source="seed 004 (GE required executives to take a mentor)",
+        source="Newmeasures (GE required executives to take a mentor)",
     )
     opt_in_rate: float = param(
         0.5, description="Probability that an eligible employee of average willingness volunteers.", source=ASSUMPTION, gt=0, lt=1
@@ -120,13 +120,13 @@ class Programme(Params):
     opt_in_willingness_effect: float = param(
         4.0,
         description="Change in the log-odds of volunteering per unit of willingness above the workforce mean.",
-        source="assumption (seed 002: assess the willingness of mentee and mentor)",
+        source="assumption (RMExpertise: assess the willingness of mentee and mentor)",
         ge=0,
     )
     shortlist_factor: float = param(
         3.0,
         description="Juniors shortlisted per senior place divided by mentor capacity.",
-        source="assumption (seed 002: a list of prospective mentors)",
+        source="assumption (RMExpertise: a list of prospective mentors)",
         ge=1,
     )
     mentor_capacity: int = param(

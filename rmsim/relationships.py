@@ -43,32 +43,32 @@ class RelationshipParams(Params):
         0.30,
         description="Loss of fit when a closed-minded mentee (openness 0) is mentored across the whole hierarchy "
         "(scaled by level gap and 1 - openness).",
-        source="assumption (seed 001: some senior managers feel patronised)",
+        source="assumption (RMBusiness: some senior managers feel patronised)",
         ge=0,
     )
     formal_threat_buffer: float = param(
         0.5,
         description="Share of status threat removed by a formal process.",
-        source="assumption (seed 001: a formal process smooths things over)",
+        source="assumption (RMBusiness: a formal process smooths things over)",
         ge=0,
         le=1,
     )
     preparation_threat_buffer: float = param(
         0.5,
         description="Share of status threat removed by preparing both sides.",
-        source="assumption (seed 001: Clutterbuck on preparing both parties)",
+        source="assumption (RMBusiness: Clutterbuck on preparing both parties)",
         ge=0,
         le=1,
     )
     communication_effect: float = param(
         0.20,
         description="Change in a meeting's experience per unit of mentor communication above 0.5.",
-        source="assumption (seed 002: transparent communication)",
+        source="assumption (RMExpertise: transparent communication)",
     )
     openness_effect: float = param(
         0.20,
         description="Change in a meeting's experience per unit of mentee openness above 0.5.",
-        source="assumption (seed 002: open-mindedness, trust)",
+        source="assumption (RMExpertise: open-mindedness, trust)",
     )
     quality_sd: float = param(0.10, description="Standard deviation of initial quality around the fit.", source=ASSUMPTION, ge=0)
     meeting_sd: float = param(0.10, description="Standard deviation of a meeting's experience.", source=ASSUMPTION, ge=0)

@@ -60,7 +60,7 @@ class RetentionParams(Params):
     inclusion_effect: float = param(
         -1.0,
         description="Change in log exit hazard per unit of sense of inclusion.",
-        source="assumption (seed 004: 47% of millennials say inclusion matters in a job search [V])",
+        source="assumption (Newmeasures: 47% of millennials say inclusion matters in a job search [V])",
         le=0,
     )
     retirement_min_age: float = param(60.0, description="Age from which employees may retire.", source=ASSUMPTION, ge=40, le=90)

@@ -114,7 +114,7 @@ class SkillProfile(Params):
     digital_per_year: float = param(
         -0.010,
         description="Change in mean digital skill per year of age (younger employees are more digitally fluent).",
-        source="assumption (direction from seeds 000-003: younger 'digital natives' teach seniors)",
+        source="assumption (direction from MgmtMag; RMBusiness; RMExpertise; Juma: younger 'digital natives' teach seniors)",
     )
     business_at_25: float = param(0.30, description="Mean business acumen at age 25.", source=ASSUMPTION, ge=0, le=1)
     business_per_year: float = param(0.008, description="Change in mean business acumen per year of age.", source=ASSUMPTION)
@@ -129,7 +129,7 @@ class SkillProfile(Params):
     inclusion_minority: float = param(
         0.10,
         description="Inclusion-awareness shift for minority employees.",
-        source="assumption (seed 003: employees of colour mentor on minority issues)",
+        source="assumption (Juma: employees of colour mentor on minority issues)",
     )
     inclusion_female: float = param(0.05, description="Inclusion-awareness shift for women.", source=ASSUMPTION)
     sd: float = param(
@@ -144,12 +144,16 @@ class TraitProfile(Params):
     """
 
     willingness_mean: float = param(
-        0.60, description="Mean willingness to learn.", source="assumption (named a condition of success in seed 002)", gt=0, lt=1
+        0.60,
+        description="Mean willingness to learn.",
+        source="assumption (named a condition of success in RMExpertise)",
+        gt=0,
+        lt=1,
     )
     openness_mean: float = param(
         0.60,
         description="Mean open-mindedness to learning new skills.",
-        source="assumption (named a condition of success in seed 002)",
+        source="assumption (named a condition of success in RMExpertise)",
         gt=0,
         lt=1,
     )
@@ -174,7 +178,7 @@ class StateProfile(Params):
         lt=1,
     )
     felt_value_mean: float = param(
-        0.55, description="Mean baseline feeling of being valued.", source="assumption (seed 004)", gt=0, lt=1
+        0.55, description="Mean baseline feeling of being valued.", source="assumption (Newmeasures)", gt=0, lt=1
     )
     inclusion_mean: float = param(0.60, description="Mean baseline sense of inclusion.", source=ASSUMPTION, gt=0, lt=1)
     minority_inclusion_shift: float = param(
@@ -232,7 +236,7 @@ class Organisation(Params):
     female_share: dict[str, float] = param(
         _DEFAULT_FEMALE,
         description="Share of women at each level.",
-        source="assumption (seed 001: P&G had very few women at senior level)",
+        source="assumption (RMBusiness: P&G had very few women at senior level)",
     )
     minority_share: dict[str, float] = param(
         _DEFAULT_MINORITY, description="Share of minority employees at each level.", source=ASSUMPTION
@@ -253,7 +257,7 @@ class Organisation(Params):
     interests: int = param(
         8,
         description="Number of interest tags in a talent profile.",
-        source="assumption (The Hartford matched on common interests, seed 002)",
+        source="assumption (The Hartford matched on common interests, RMExpertise)",
         ge=1,
         le=64,
     )

@@ -1,0 +1,46 @@
+"""Short keys used in parameter sources, and what they stand for.
+
+``docs/ODD.md`` prints this list as its reference section.
+"""
+
+from __future__ import annotations
+
+SOURCE_ARTICLES: dict[str, str] = {
+    "MgmtMag": "Management Magazine, corporate case study 'Reverse mentoring: understanding the real benefits of learning "
+    "from millennials' (GE 1999; MasterCard 2013; reciprocal mentoring; Deloitte Millennial Survey 2014).",
+    "RMBusiness": "'How Reverse Mentoring Can Help Your Business' (GE; Estée Lauder from 2014; Microsoft Norway; "
+    "P&G 'Mentor Up'; setting up a scheme; cascading to all levels).",
+    "RMExpertise": "'Reverse Mentoring - Sharing of Expertise and Skills' (conditions of success and best practices; "
+    "The Hartford case after DeAngelis 2013).",
+    "Juma": "Juma, S., 'Reverse Mentoring', NHL Stenden University (three main benefits: retention, digital skills, diversity).",
+    "Newmeasures": "Newmeasures LLC, 'Reverse Mentoring: A Strategy for Increasing Millennial Engagement?' (mission, "
+    "feeling valued, inclusion; GE required executives to take a mentor).",
+}
+"""The articles the project started from, by the key used in parameter sources."""
+
+LITERATURE: dict[str, str] = {
+    "Allen et al. 2004": "Allen, T. D., Eby, L. T., Poteet, M. L., Lentz, E., & Lima, L. (2004). Career benefits associated "
+    "with mentoring for proteges: a meta-analysis. Journal of Applied Psychology, 89(1), 127-136.",
+    "Allen, Eby & Lentz 2006": "Allen, T. D., Eby, L. T., & Lentz, E. (2006). Mentorship behaviors and mentorship quality "
+    "associated with formal mentoring programs. Journal of Applied Psychology, 91(3).",
+    "Boushey & Glynn 2012": "Boushey, H., & Glynn, S. J. (2012). There are significant business costs to replacing "
+    "employees. Center for American Progress.",
+    "BLS Employee Tenure": "U.S. Bureau of Labor Statistics, Employee Tenure news releases (January 2016; January 2024).",
+    "DeAngelis 2013": "DeAngelis, K. L. (2013). Reverse mentoring at The Hartford: cross-generational transfer of "
+    "knowledge about social media. Boston College Sloan Center on Aging & Work.",
+    "Eby et al. 2013": "Eby, L. T., et al. (2013). An interdisciplinary meta-analysis of the potential antecedents, "
+    "correlates, and consequences of protege perceptions of mentoring. Psychological Bulletin, 139(2).",
+    "Gale & Shapley 1962": "Gale, D., & Shapley, L. S. (1962). College admissions and the stability of marriage. "
+    "American Mathematical Monthly, 69(1), 9-15.",
+    "Ghosh & Reio 2013": "Ghosh, R., & Reio, T. G. (2013). Career benefits associated with mentoring for mentors: "
+    "a meta-analysis. Journal of Vocational Behavior, 83.",
+    "Tatel & Ackerman": "Tatel, C. E., & Ackerman, P. L. Meta-analysis of skill decay (Psychological Bulletin).",
+    "Underhill 2006": "Underhill, C. M. (2006). The effectiveness of mentoring programs in corporate settings: "
+    "a meta-analytical review. Journal of Vocational Behavior, 68.",
+    "White 1970": "White, H. C. (1970). Chains of Opportunity: System Models of Mobility in Organizations. "
+    "Harvard University Press.",
+    "Pew": "Pew Research Center, generation birth-year boundaries (Boomers 1946-64, Gen X 1965-80, "
+    "Millennials 1981-96, Gen Z 1997-2012).",
+    "Gallup": "Gallup, State of the American Workplace / State of the Global Workplace (2016, 2024).",
+}
+"""Published literature cited in parameter sources."""

@@ -96,14 +96,14 @@ class EngagementParams(Params):
 
 def leaders(level: np.ndarray, occupied: np.ndarray) -> np.ndarray:
     """Positions of the organisation's leaders (senior and executive levels)."""
-    return np.flatnonzero(occupied & np.isin(level, LEADER_LEVELS))
+    return np.flatnonzero(occupied & (level >= min(LEADER_LEVELS)))
 
 
 def inclusion_climate(skills: np.ndarray, leader_positions: np.ndarray) -> float:
     """Mean inclusion awareness of the leaders (0-1; NaN without leaders)."""
     if len(leader_positions) == 0:
         return float("nan")
-    return float(skills[leader_positions, INCLUSION].mean())
+    return float(skills[INCLUSION, leader_positions].mean())
 
 
 def climate_growth(skills: np.ndarray, leader_positions: np.ndarray, awareness_at_hire: np.ndarray) -> float:
@@ -112,7 +112,7 @@ def climate_growth(skills: np.ndarray, leader_positions: np.ndarray, awareness_a
     Parameters
     ----------
     skills
-        ``(n_positions, n_domains)`` skills now.
+        ``(n_domains, n_positions)`` skills now.
     leader_positions
         From :func:`leaders`.
     awareness_at_hire
@@ -120,7 +120,7 @@ def climate_growth(skills: np.ndarray, leader_positions: np.ndarray, awareness_a
     """
     if len(leader_positions) == 0:
         return 0.0
-    return float((skills[leader_positions, INCLUSION] - awareness_at_hire).mean())
+    return float((skills[INCLUSION, leader_positions] - awareness_at_hire).mean())
 
 
 def raise_towards_one(state: np.ndarray, positions: np.ndarray, share: np.ndarray | float) -> None:

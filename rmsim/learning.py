@@ -106,12 +106,13 @@ def transfer(
     mentor at full rate, the mentee (two-way learning) at ``reciprocity`` times
     the rate. The learner closes a share of the gap equal to ``transfer_rate``
     times their willingness and openness, the pair's quality, the preparation
-    multiplier, and, for inclusion awareness, the diversity multiplier.
+    multiplier, and, for inclusion awareness, the diversity multiplier. Both
+    directions use the skills from before the meeting.
 
     Parameters
     ----------
     skills
-        ``(n_positions, n_domains)`` skills before the meeting.
+        ``(n_domains, n_positions)`` skills before the meeting.
     mentor, mentee
         Position of each pair's mentor and mentee.
     quality
@@ -132,62 +133,74 @@ def transfer(
     Returns
     -------
     tuple of numpy.ndarray
-        Gains of mentees and of mentors, each ``(n_pairs, n_domains)`` and
+        Gains of mentees and of mentors, each ``(n_domains, n_pairs)`` and
         non-negative; a learner never passes the teacher.
     """
-    gap = skills[mentor] - skills[mentee]
+    gap = skills[:, mentor] - skills[:, mentee]
     rate = params.transfer_rate * (params.preparation_multiplier if prepared else 1.0) * quality
-    domain = np.where(topics, 1.0, 0.0)[None, :] * np.ones((len(mentor), 1))
-    domain[:, INCLUSION] *= 1.0 + params.diversity_multiplier * diversity
-    ability_mentee = (willingness[mentee] * openness[mentee] * rate)[:, None]
-    ability_mentor = (willingness[mentor] * openness[mentor] * rate * reciprocity)[:, None]
-    mentee_gain = ability_mentee * domain * np.maximum(gap, 0.0)
-    mentor_gain = ability_mentor * domain * np.maximum(-gap, 0.0)
+    domain = np.repeat(topics.astype(float)[:, None], len(mentor), axis=1)
+    domain[INCLUSION] *= 1.0 + params.diversity_multiplier * diversity
+    mentee_gain = (willingness[mentee] * openness[mentee] * rate) * domain * np.maximum(gap, 0.0)
+    mentor_gain = (willingness[mentor] * openness[mentor] * rate * reciprocity) * domain * np.maximum(-gap, 0.0)
     return mentee_gain, mentor_gain
 
 
 def apply_gains(skills: np.ndarray, positions: np.ndarray, gains: np.ndarray) -> None:
-    """Add ``gains`` to ``skills`` at ``positions`` (repeats allowed), keeping skills <= 1."""
-    np.add.at(skills, positions, gains)
-    np.minimum(skills, 1.0, out=skills)
+    """Add ``(n_domains, k)`` ``gains`` at ``positions`` (repeats allowed), keeping skills <= 1."""
+    np.add.at(skills, (slice(None), positions), gains)
+    skills[:, positions] = np.minimum(skills[:, positions], 1.0)
 
 
-def spill_over(skills: np.ndarray, manager: np.ndarray, gains: np.ndarray, willingness: np.ndarray, rate: float) -> None:
+def spill_over(skills: np.ndarray, manager: np.ndarray, gains: np.ndarray, willingness: np.ndarray, rate: float) -> np.ndarray:
     """Pass a share of each manager's gains on to their direct reports.
 
     Parameters
     ----------
     skills
-        ``(n_positions, n_domains)``; updated in place.
+        ``(n_domains, n_positions)``; updated in place.
     manager
         Manager position of every position (``-1`` at the top).
     gains
-        ``(n_positions, n_domains)`` gains made this week, by position.
+        ``(n_domains, n_positions)`` gains made this week, by position.
     willingness
         Per-position willingness to learn.
     rate
         :attr:`LearningParams.spill_over`.
+
+    Returns
+    -------
+    numpy.ndarray
+        Positions that gained.
     """
     has_manager = manager >= 0
     inherited = np.zeros_like(skills)
-    inherited[has_manager] = gains[manager[has_manager]]
-    skills += rate * willingness[:, None] * inherited * (1.0 - skills)
+    inherited[:, has_manager] = gains[:, manager[has_manager]]
+    skills += rate * willingness * inherited * (1.0 - skills)
+    return np.flatnonzero(inherited.any(axis=0))
 
 
-def forget(skills: np.ndarray, floor: np.ndarray, params: LearningParams) -> None:
+def forget(skills: np.ndarray, floor: np.ndarray, params: LearningParams, positions: np.ndarray | None = None) -> None:
     """One week of forgetting unpractised gains and consolidating some of them.
 
-    Both arrays are updated in place; ``skills >= floor`` is preserved.
+    Parameters
+    ----------
+    skills, floor
+        ``(n_domains, n_positions)``, updated in place; ``skills >= floor`` is preserved.
+    params
+        Learning parameters.
+    positions
+        Only these positions (those with unpractised gains); all when None.
     """
-    excess = skills - floor
-    excess *= 1.0 - params.forgetting_rate
-    floor += params.consolidation_rate * excess
-    np.add(floor, excess * (1.0 - params.consolidation_rate), out=skills)
+    where = slice(None) if positions is None else positions
+    excess = (skills[:, where] - floor[:, where]) * (1.0 - params.forgetting_rate)
+    consolidated = params.consolidation_rate * excess
+    floor[:, where] += consolidated
+    skills[:, where] = floor[:, where] + excess - consolidated
 
 
 def gain_experience(skills: np.ndarray, floor: np.ndarray, weekly_growth: np.ndarray) -> None:
     """Grow skills and practised levels by ``weekly_growth`` per domain, capped at 1."""
-    skills += weekly_growth
-    floor += weekly_growth
-    np.minimum(skills, 1.0, out=skills)
-    np.minimum(floor, 1.0, out=floor)
+    for domain in np.flatnonzero(weekly_growth):
+        for state in (skills[domain], floor[domain]):
+            state += weekly_growth[domain]
+            np.minimum(state, 1.0, out=state)

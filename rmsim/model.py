@@ -30,6 +30,7 @@ from rmsim.programme import (
     ROLE_NONE,
     PairLedger,
     candidate_pool,
+    match,
 )
 from rmsim.workforce import (
     DOMAINS,
@@ -126,7 +127,7 @@ class Employee(mesa.Agent):
     @property
     def skills(self) -> dict[str, float]:
         """Skill per domain (0-1)."""
-        return dict(zip(DOMAINS, self.model.workforce.skills[self.position].tolist(), strict=True))
+        return dict(zip(DOMAINS, self.model.workforce.skills[:, self.position].tolist(), strict=True))
 
     @property
     def role(self) -> str:
@@ -306,6 +307,7 @@ class ReverseMentoringModel(mesa.Model):
         n = len(positions)
         columns = {
             **people,
+            "baseline_risk": retention.relative_risk(people["engagement_base"], people["inclusion_base"], self.config.retention),
             "employee": ids,
             "hired_week": np.broadcast_to(hired_week, n),
             "level_since": np.broadcast_to(level_since, n),
@@ -325,7 +327,7 @@ class ReverseMentoringModel(mesa.Model):
                 "department_start": self.workforce.department[positions],
                 "level_start": level,
                 "level": level,
-                "skills_start": people["skills"],
+                "skills_start": people["skills"].T,
                 "initial": np.full(n, initial),
             },
             external_ids,
@@ -370,7 +372,7 @@ class ReverseMentoringModel(mesa.Model):
         pool, junior_positions, senior_positions = candidate_pool(rng, wf, self.year, programme)
         if len(pool.juniors) == 0 or len(pool.seniors) == 0:
             return
-        matching = self._policy(pool, rng, capacity=programme.mentor_capacity, **programme.policy_params)
+        matching = match(self._policy, pool, rng, programme)
         if len(matching) == 0:
             return
         juniors, seniors = junior_positions[matching.junior], senior_positions[matching.senior]
@@ -379,11 +381,11 @@ class ReverseMentoringModel(mesa.Model):
         formal, prepared = programme.formality == "formal", programme.preparation
         level_gap = wf.level[mentee].astype(np.int64) - wf.level[mentor]
         threat = relationships.status_threat(level_gap, wf.openness[mentee], formal=formal, prepared=prepared, params=rel)
-        similarity = pair_similarity(wf.interests[mentor], wf.interests[mentee])
+        similarity = pair_similarity(wf.interests[:, mentor].T, wf.interests[:, mentee].T)
         fit = relationships.initial_fit(similarity, threat, formal=formal, prepared=prepared, params=rel)
         quality = np.clip(fit + rel.quality_sd * self._rng_relationships.standard_normal(len(mentor)), 0.0, 1.0)
         topics = programme.topic_mask
-        gap = np.clip(wf.skills[mentor] - wf.skills[mentee], 0.0, None)[:, topics].sum(axis=1)
+        gap = np.clip(wf.skills[:, mentor] - wf.skills[:, mentee], 0.0, None)[topics].sum(axis=0)
         self.pairs.add(
             {
                 "mentor": wf.employee[mentor],
@@ -451,14 +453,16 @@ class ReverseMentoringModel(mesa.Model):
             )
             learning.apply_gains(wf.skills, mentee, mentee_gain)
             learning.apply_gains(wf.skills, mentor, mentor_gain)
-            self.pairs.mentee_gain[met] += mentee_gain.sum(axis=1)
-            self.pairs.mentor_gain[met] += mentor_gain.sum(axis=1)
+            wf.learner[mentee] = True
+            wf.learner[mentor] = True
+            self.pairs.mentee_gain[met] += mentee_gain.sum(axis=0)
+            self.pairs.mentor_gain[met] += mentor_gain.sum(axis=0)
             if params.spill_over > 0:
                 gains = np.zeros_like(wf.skills)
-                np.add.at(gains, mentee, mentee_gain)
-                np.add.at(gains, mentor, mentor_gain)
-                learning.spill_over(wf.skills, wf.manager, gains, wf.willingness, params.spill_over)
-        learning.forget(wf.skills, wf.floor, params)
+                np.add.at(gains, (slice(None), mentee), mentee_gain)
+                np.add.at(gains, (slice(None), mentor), mentor_gain)
+                wf.learner[learning.spill_over(wf.skills, wf.manager, gains, wf.willingness, params.spill_over)] = True
+        learning.forget(wf.skills, wf.floor, params, np.flatnonzero(wf.learner))
         if self._weekly_growth.any():
             learning.gain_experience(wf.skills, wf.floor, self._weekly_growth)
 
@@ -542,15 +546,14 @@ class ReverseMentoringModel(mesa.Model):
 
     def _leave(self) -> None:
         wf, params = self.workforce, self.config.retention
-        occupied = wf.occupied
+        occupied = wf.employee >= 0
         age = wf.age(self.year)
-        p_exit = retention.exit_probability(
-            age, occupied, wf.engagement, wf.inclusion, wf.engagement_base, wf.inclusion_base, params
-        )
+        p_exit = retention.exit_probability(age, occupied, wf.engagement, wf.inclusion, wf.baseline_risk, params)
         p_retire = retention.retirement_probability(age, occupied, params)
-        retire = self._rng_retention.random(len(wf)) < p_retire
-        leave = (self._rng_retention.random(len(wf)) < p_exit) | retire
-        leaving = np.flatnonzero(leave)
+        # One uniform per position decides both: retire below p_retire, else quit with probability p_exit.
+        u = self._rng_retention.random(len(wf))
+        retire = u < p_retire
+        leaving = np.flatnonzero(retire | (u < p_retire + (1.0 - p_retire) * p_exit))
         if len(leaving) == 0:
             return
         reason = np.where(retire[leaving], retention.EXIT_RETIRE, retention.EXIT_QUIT).astype(np.int8)
@@ -580,7 +583,7 @@ class ReverseMentoringModel(mesa.Model):
         """Copy the final state of the employees at ``positions`` into the ledger."""
         wf = self.workforce
         rows = self.ledger.rows(wf.employee[positions])
-        self.ledger.skills_end[rows] = wf.skills[positions]
+        self.ledger.skills_end[rows] = wf.skills[:, positions].T
         self.ledger.engagement_end[rows] = wf.engagement[positions]
 
     def _promote(self) -> None:
@@ -600,7 +603,7 @@ class ReverseMentoringModel(mesa.Model):
                 continue
             score = careers.promotion_score(
                 wf.talent[candidates],
-                wf.skills[candidates].mean(axis=1),
+                wf.skills[:, candidates].mean(axis=0),
                 wf.visibility[candidates],
                 wf.sponsorship[candidates],
                 rng.standard_normal(len(candidates)),
@@ -679,39 +682,42 @@ class ReverseMentoringModel(mesa.Model):
 
     def _record(self) -> None:
         wf = self.workforce
-        occupied = wf.occupied
-        generation = wf.generation[occupied]
+        occupied = wf.employee >= 0
         n_gen = len(GENERATION_NAMES)
-        headcount = np.bincount(generation, minlength=n_gen)
-        still_here = np.bincount(wf.generation[occupied & wf.initial], minlength=n_gen)
-        skills = wf.skills[occupied]
-        age = self.year - wf.birth_year[occupied]
-        young, older = age < YOUNG_BELOW, age >= OLDER_FROM
-        digital = skills[:, DIGITAL]
-        gap = digital[young].mean() - digital[older].mean() if young.any() and older.any() else np.nan
+        # Vacant positions are counted in an extra bin and dropped, so no masked copies are made.
+        generation = np.where(occupied, wf.generation, n_gen)
+        headcount = np.bincount(generation, minlength=n_gen + 1)[:n_gen]
+        still_here = np.bincount(generation[wf.initial], minlength=n_gen + 1)[:n_gen]
+        staff = int(headcount.sum())
+        age = self.year - wf.birth_year
+        band = np.where(occupied, (age >= YOUNG_BELOW).astype(np.int8) + (age >= OLDER_FROM), 3)
+        digital = np.bincount(band, weights=wf.skills[DIGITAL], minlength=4)
+        in_band = np.bincount(band, minlength=4)
+        gap = digital[0] / in_band[0] - digital[2] / in_band[2] if in_band[0] and in_band[2] else np.nan
         m: dict[str, float] = {
             "week": self.week,
             "year": self.year,
-            "headcount": int(occupied.sum()),
-            "open_positions": int(len(wf) - occupied.sum()),
+            "headcount": staff,
+            "open_positions": len(wf) - staff,
             **self._counts,
             "active_pairs": len(self.pairs.active),
-            "mean_engagement": float(wf.engagement[occupied].mean()),
-            "mean_felt_value": float(wf.felt_value[occupied].mean()),
-            "mean_inclusion": float(wf.inclusion[occupied].mean()),
+            "mean_engagement": float(np.sum(wf.engagement, where=occupied)) / staff,
+            "mean_felt_value": float(np.sum(wf.felt_value, where=occupied)) / staff,
+            "mean_inclusion": float(np.sum(wf.inclusion, where=occupied)) / staff,
             "inclusion_climate": engagement.inclusion_climate(wf.skills, engagement.leaders(wf.level, occupied)),
             "digital_gap": float(gap),
         }
-        means = skills.mean(axis=0)
-        for d, domain in enumerate(DOMAINS):
-            m[f"skill_{domain}"] = float(means[d])
-            by_generation = np.bincount(generation, weights=skills[:, d], minlength=n_gen)
-            for g, name in enumerate(GENERATION_NAMES):
-                m[f"skill_{domain}_{name}"] = float(by_generation[g] / headcount[g]) if headcount[g] else np.nan
+        with np.errstate(invalid="ignore", divide="ignore"):
+            for d, domain in enumerate(DOMAINS):
+                totals = np.bincount(generation, weights=wf.skills[d], minlength=n_gen + 1)[:n_gen]
+                m[f"skill_{domain}"] = float(totals.sum() / staff)
+                by_generation = totals / headcount
+                for g, name in enumerate(GENERATION_NAMES):
+                    m[f"skill_{domain}_{name}"] = float(by_generation[g])
+            retention_share = still_here / self._initial_by_generation
         for g, name in enumerate(GENERATION_NAMES):
             m[f"headcount_{name}"] = int(headcount[g])
-            start = self._initial_by_generation[g]
-            m[f"retention_{name}"] = float(still_here[g] / start) if start else np.nan
+            m[f"retention_{name}"] = float(retention_share[g])
         m.update(self._totals)
         self._metrics = m
         self.datacollector.collect(self)

@@ -67,6 +67,10 @@ class Side:
     def __len__(self) -> int:
         return len(self.employee_id)
 
+    def take(self, index: np.ndarray) -> Side:
+        """The candidates at ``index``, in that order."""
+        return Side(**{name: getattr(self, name)[index] for name in self.__dataclass_fields__})
+
 
 @dataclass(frozen=True)
 class CandidatePool:
@@ -82,6 +86,10 @@ class CandidatePool:
     juniors: Side
     seniors: Side
     topics: np.ndarray = field(default_factory=lambda: np.ones(len(DOMAINS), dtype=bool))
+
+    def subset(self, juniors: np.ndarray, seniors: np.ndarray) -> CandidatePool:
+        """A pool of the given juniors and seniors (indices into this pool)."""
+        return CandidatePool(self.juniors.take(juniors), self.seniors.take(seniors), self.topics)
 
     def teaching_gap(self) -> np.ndarray:
         """``(n_juniors, n_seniors)``: sum over topics of how far the junior is ahead."""
@@ -102,9 +110,9 @@ class CandidatePool:
 
 def profile_similarity(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Jaccard similarity between every row of boolean ``a`` and every row of ``b``."""
-    a = np.asarray(a, dtype=np.int32)
-    b = np.asarray(b, dtype=np.int32)
-    shared = a @ b.T
+    a = np.asarray(a, dtype=np.float32)  # counts of shared tags are exact in float32
+    b = np.asarray(b, dtype=np.float32)
+    shared = (a @ b.T).astype(np.float64)
     union = a.sum(axis=1)[:, None] + b.sum(axis=1)[None, :] - shared
     return np.divide(shared, union, out=np.zeros(shared.shape), where=union > 0)
 

@@ -18,7 +18,7 @@ import numpy as np
 from pydantic import field_validator, model_validator
 
 from rmsim._base import ASSUMPTION, Params, param
-from rmsim.pairing import CandidatePool, Side, get_policy
+from rmsim.pairing import CandidatePool, Matching, PairingPolicy, Side, get_policy
 from rmsim.workforce import DOMAINS, LEVELS, Workforce, generation_of
 
 ROLE_NONE, ROLE_MENTOR, ROLE_MENTEE = 0, 1, 2
@@ -132,6 +132,14 @@ class Programme(Params):
     mentor_capacity: int = param(
         1, description="Most mentees per mentor.", source="research notes (mentor capacity limits)", ge=1, le=20
     )
+    matching_block: int | None = param(
+        500,
+        description="Cohorts with more seniors are matched in random blocks of at most this many seniors (with their "
+        "share of the shortlisted juniors), which keeps optimal assignment fast in large organisations; None matches "
+        "the whole pool at once.",
+        source="assumption (computational approximation)",
+        ge=1,
+    )
     meeting_hours: float = param(1.0, description="Hours each side spends per meeting.", source=ASSUMPTION, ge=0)
     preparation_hours: float = param(
         3.0, description="Hours of preparation per participant when preparation is on.", source=ASSUMPTION, ge=0
@@ -199,10 +207,10 @@ def side(wf: Workforce, positions: np.ndarray, year: float) -> Side:
         minority=wf.minority[positions],
         department=wf.department[positions],
         generation=generation_of(wf.birth_year[positions]),
-        skills=wf.skills[positions],
+        skills=wf.skills[:, positions].T,
         willingness=wf.willingness[positions],
         openness=wf.openness[positions],
-        interests=wf.interests[positions],
+        interests=wf.interests[:, positions].T,
     )
 
 
@@ -238,6 +246,31 @@ def candidate_pool(
     seniors.sort()
     pool = CandidatePool(side(wf, juniors, year), side(wf, seniors, year), programme.topic_mask)
     return pool, juniors, seniors
+
+
+def match(
+    policy: PairingPolicy,
+    pool: CandidatePool,
+    rng: np.random.Generator,
+    programme: Programme,
+) -> Matching:
+    """Run the programme's policy on ``pool``, in random blocks when the pool is large.
+
+    See :attr:`Programme.matching_block`. Returns indices into ``pool``.
+    """
+    n_seniors = len(pool.seniors)
+    block = programme.matching_block
+    if block is None or n_seniors <= block:
+        return policy(pool, rng, capacity=programme.mentor_capacity, **programme.policy_params)
+    n_blocks = -(-n_seniors // block)
+    senior_blocks = np.array_split(rng.permutation(n_seniors), n_blocks)
+    junior_blocks = np.array_split(rng.permutation(len(pool.juniors)), n_blocks)
+    juniors, seniors = [], []
+    for j, s in zip(junior_blocks, senior_blocks, strict=True):
+        part = policy(pool.subset(j, s), rng, capacity=programme.mentor_capacity, **programme.policy_params)
+        juniors.append(j[part.junior])
+        seniors.append(s[part.senior])
+    return Matching(np.concatenate(juniors), np.concatenate(seniors))
 
 
 class PairLedger:

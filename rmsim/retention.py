@@ -94,7 +94,15 @@ class RetentionParams(Params):
 
 def age_band(age: np.ndarray) -> np.ndarray:
     """Index of each age's band in :data:`EXIT_AGE_BANDS`."""
-    return np.searchsorted(_BAND_EDGES, age, side="right")
+    band = np.zeros(np.shape(age), dtype=np.intp)
+    for edge in _BAND_EDGES:
+        band += age >= edge
+    return band
+
+
+def relative_risk(engagement: np.ndarray, inclusion: np.ndarray, params: RetentionParams) -> np.ndarray:
+    """Exit relative risk ``exp(b_e * engagement + b_i * inclusion)`` (not yet normalised)."""
+    return np.exp(params.engagement_effect * engagement + params.inclusion_effect * inclusion)
 
 
 def exit_probability(
@@ -102,25 +110,40 @@ def exit_probability(
     occupied: np.ndarray,
     engagement: np.ndarray,
     inclusion: np.ndarray,
-    engagement_base: np.ndarray,
-    inclusion_base: np.ndarray,
+    baseline_risk: np.ndarray,
     params: RetentionParams,
 ) -> np.ndarray:
     """Weekly probability that each employee leaves (0 at vacant positions).
 
-    The relative risk ``exp(b_e * engagement + b_i * inclusion)`` is divided by
-    its mean, within the age band, over the baseline states of the current
-    workforce.
+    Parameters
+    ----------
+    age
+        Age of each position's occupant.
+    occupied
+        Mask of filled positions.
+    engagement, inclusion
+        Current states.
+    baseline_risk
+        :func:`relative_risk` of each occupant's baseline states.
+    params
+        Retention parameters.
+
+    Notes
+    -----
+    The relative risk of the current states is divided by the mean baseline
+    risk of the occupants in the same age band, so that a workforce at its
+    baseline states leaves at exactly the base rates in expectation.
     """
-    band = age_band(age)
-    risk = np.exp(params.engagement_effect * engagement + params.inclusion_effect * inclusion)
-    baseline_risk = np.exp(params.engagement_effect * engagement_base + params.inclusion_effect * inclusion_base)
     n_bands = len(EXIT_AGE_BANDS)
-    totals = np.bincount(band[occupied], weights=baseline_risk[occupied], minlength=n_bands)
-    counts = np.bincount(band[occupied], minlength=n_bands)
-    mean_baseline = np.divide(totals, counts, out=np.ones(n_bands), where=counts > 0)
-    probability = params.weekly_base_hazard()[band] * risk / mean_baseline[band]
-    return np.where(occupied, np.minimum(probability, 1.0), 0.0)
+    band = np.where(occupied, age_band(age), n_bands)  # vacant positions fall in an extra band
+    totals = np.bincount(band, weights=baseline_risk, minlength=n_bands + 1)
+    counts = np.bincount(band, minlength=n_bands + 1)
+    scale = np.zeros(n_bands + 1)
+    np.divide(params.weekly_base_hazard(), totals[:n_bands], out=scale[:n_bands], where=totals[:n_bands] > 0)
+    scale[:n_bands] *= counts[:n_bands]
+    probability = relative_risk(engagement, inclusion, params)
+    probability *= scale[band]
+    return np.minimum(probability, 1.0, out=probability)
 
 
 def retirement_probability(age: np.ndarray, occupied: np.ndarray, params: RetentionParams) -> np.ndarray:

@@ -346,8 +346,10 @@ class Workforce:
 
     Static columns describe positions (``level``, ``department``,
     ``manager``). Occupant columns describe the employee in each position;
-    ``employee`` is ``-1`` where a position is vacant. Skills are an
-    ``(n, len(DOMAINS))`` array.
+    ``employee`` is ``-1`` where a position is vacant. The position is always
+    the *last* axis: ``skills`` and ``floor`` are ``(len(DOMAINS), n)`` and
+    ``interests`` is ``(n_interests, n)``, so each domain is one contiguous
+    row and whole-workforce updates stream through memory.
 
     Parameters
     ----------
@@ -373,12 +375,14 @@ class Workforce:
         "communication",
         "interests",
         "talent",
+        "learner",
         "engagement",
         "felt_value",
         "inclusion",
         "engagement_base",
         "felt_value_base",
         "inclusion_base",
+        "baseline_risk",
         "visibility",
         "sponsorship",
         "role",
@@ -397,19 +401,21 @@ class Workforce:
         self.initial = np.zeros(n, dtype=bool)
         self.gender = np.zeros(n, dtype=np.int8)
         self.minority = np.zeros(n, dtype=bool)
-        self.skills = np.zeros((n, len(DOMAINS)))
-        self.floor = np.zeros((n, len(DOMAINS)))
+        self.skills = np.zeros((len(DOMAINS), n))
+        self.floor = np.zeros((len(DOMAINS), n))
         self.willingness = np.zeros(n)
         self.openness = np.zeros(n)
         self.communication = np.zeros(n)
-        self.interests = np.zeros((n, n_interests), dtype=bool)
+        self.interests = np.zeros((n_interests, n), dtype=bool)
         self.talent = np.zeros(n)
+        self.learner = np.zeros(n, dtype=bool)
         self.engagement = np.zeros(n)
         self.felt_value = np.zeros(n)
         self.inclusion = np.zeros(n)
         self.engagement_base = np.zeros(n)
         self.felt_value_base = np.zeros(n)
         self.inclusion_base = np.zeros(n)
+        self.baseline_risk = np.zeros(n)
         self.visibility = np.zeros(n)
         self.sponsorship = np.zeros(n)
         self.role = np.zeros(n, dtype=np.int8)
@@ -445,12 +451,13 @@ class Workforce:
         if missing:
             raise KeyError(f"missing occupant columns {sorted(missing)}")
         for name in self.OCCUPANT_COLUMNS:
-            getattr(self, name)[positions] = columns[name]
+            getattr(self, name)[..., positions] = columns[name]
 
     def vacate(self, positions: np.ndarray) -> None:
         """Empty ``positions``; the occupant's other columns are left stale."""
         self.employee[positions] = -1
         self.role[positions] = 0
+        self.learner[positions] = False
 
     def move(self, source: np.ndarray, target: np.ndarray) -> None:
         """Move occupants from ``source`` to vacant ``target`` positions.
@@ -459,7 +466,7 @@ class Workforce:
         """
         for name in self.OCCUPANT_COLUMNS:
             column = getattr(self, name)
-            column[target] = column[source]
+            column[..., target] = column[..., source]
         self.vacate(source)
 
 
@@ -625,15 +632,15 @@ def draw_people(
         Calendar year now (fractional), to turn ages into birth years.
     known
         Columns already known (from a census): ``gender``, ``minority``, and
-        ``skills`` with NaN where a skill is unknown.
+        ``skills`` (``(n, len(DOMAINS))``) with NaN where a skill is unknown.
 
     Returns
     -------
     dict
         Occupant columns (see :attr:`Workforce.OCCUPANT_COLUMNS`) except
-        ``employee``, ``hired_week`` and ``level_since``. Draws happen in a
-        fixed order and number for a given ``n``, so two runs with the same
-        seed draw the same people.
+        ``employee``, ``hired_week``, ``level_since`` and ``initial``, with the
+        employee as the last axis. Draws happen in a fixed order and number
+        for a given ``n``, so two runs with the same seed draw the same people.
     """
     known = known or {}
     n = len(age)
@@ -658,6 +665,7 @@ def draw_people(
     if "skills" in known:
         given = np.asarray(known["skills"], dtype=float)
         skills = np.where(np.isnan(given), skills, given)
+    skills = np.ascontiguousarray(skills.T)
     t = org.traits
     willingness = _beta(rng, t.willingness_mean, t.concentration, n)
     openness = _beta(rng, t.openness_mean, t.concentration, n)
@@ -678,8 +686,9 @@ def draw_people(
         "willingness": willingness,
         "openness": openness,
         "communication": communication,
-        "interests": interests,
+        "interests": np.ascontiguousarray(interests.T),
         "talent": talent,
+        "learner": np.zeros(n, dtype=bool),
         "engagement": engagement,
         "felt_value": felt_value,
         "inclusion": inclusion,

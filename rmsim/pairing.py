@@ -5,7 +5,8 @@ A policy is a function with one signature: it takes a :class:`CandidatePool`
 ``numpy.random.Generator`` and a mentor ``capacity``, plus its own keyword
 parameters, and returns a :class:`Matching` of junior and senior indices. In a
 *reverse* policy the junior of each pair mentors the senior; the
-``traditional`` control swaps the roles.
+``traditional`` control swaps the roles. Each mentee gets one mentor; each
+mentor takes at most ``capacity`` mentees.
 
 Policies live in a registry. Register your own with :func:`register_policy`::
 
@@ -184,21 +185,22 @@ class PairingPolicy:
         matching = self.function(pool, rng, capacity=capacity, **params)
         if not isinstance(matching, Matching):
             raise TypeError(f"policy '{self.name}' returned {type(matching).__name__}, not rmsim.Matching")
-        _check_matching(self.name, matching, len(pool.juniors), len(pool.seniors), capacity)
+        self._check(matching, len(pool.juniors), len(pool.seniors), capacity)
         return matching
 
-
-def _check_matching(name: str, m: Matching, n_juniors: int, n_seniors: int, capacity: int) -> None:
-    if len(m.junior) != len(m.senior):
-        raise ValueError(f"policy '{name}' returned {len(m.junior)} juniors for {len(m.senior)} seniors")
-    if len(m) == 0:
-        return
-    if m.junior.min() < 0 or m.junior.max() >= n_juniors or m.senior.min() < 0 or m.senior.max() >= n_seniors:
-        raise ValueError(f"policy '{name}' returned an index outside the candidate pool")
-    if len(np.unique(m.senior)) != len(m.senior):
-        raise ValueError(f"policy '{name}' paired a senior more than once")
-    if np.bincount(m.junior).max() > capacity:
-        raise ValueError(f"policy '{name}' gave a junior more than capacity={capacity} partners")
+    def _check(self, m: Matching, n_juniors: int, n_seniors: int, capacity: int) -> None:
+        name = self.name
+        if len(m.junior) != len(m.senior):
+            raise ValueError(f"policy '{name}' returned {len(m.junior)} juniors for {len(m.senior)} seniors")
+        if len(m) == 0:
+            return
+        if m.junior.min() < 0 or m.junior.max() >= n_juniors or m.senior.min() < 0 or m.senior.max() >= n_seniors:
+            raise ValueError(f"policy '{name}' returned an index outside the candidate pool")
+        mentors, mentees = (m.junior, m.senior) if self.reverse else (m.senior, m.junior)
+        if len(np.unique(mentees)) != len(mentees):
+            raise ValueError(f"policy '{name}' gave a mentee more than one mentor")
+        if np.bincount(mentors).max() > capacity:
+            raise ValueError(f"policy '{name}' gave a mentor more than capacity={capacity} mentees")
 
 
 _REGISTRY: dict[str, PairingPolicy] = {}
@@ -317,8 +319,9 @@ def random_pairs(pool: CandidatePool, rng: np.random.Generator, *, capacity: int
     reverse=False,
 )
 def traditional(pool: CandidatePool, rng: np.random.Generator, *, capacity: int = 1) -> Matching:
-    """Random pairs in which the senior is the mentor."""
-    return _random(pool, rng, capacity)
+    """Random pairs in which the senior is the mentor (so ``capacity`` applies to seniors)."""
+    swapped = _random(CandidatePool(pool.seniors, pool.juniors, pool.topics), rng, capacity)
+    return Matching(swapped.senior, swapped.junior)
 
 
 @register_policy("skill_gap_greedy", description="Greedily pair the largest junior-over-senior skill gaps in the topics.")

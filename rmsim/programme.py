@@ -164,9 +164,11 @@ class Programme(Params):
 
     @model_validator(mode="after")
     def _consistent(self) -> Programme:
-        overlap = set(self.junior_levels) & set(self.senior_levels)
-        if overlap:
-            raise ValueError(f"junior_levels and senior_levels overlap at {sorted(overlap, key=LEVELS.index)}")
+        if max(map(LEVELS.index, self.junior_levels)) >= min(map(LEVELS.index, self.senior_levels)):
+            raise ValueError(
+                f"every junior level must be below every senior level (junior_levels {self.junior_levels}, "
+                f"senior_levels {self.senior_levels})"
+            )
         get_policy(self.policy).check_params(self.policy_params)
         return self
 

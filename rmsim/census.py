@@ -23,6 +23,7 @@ Columns (a header row is required; other columns are ignored):
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import numpy as np
@@ -52,7 +53,8 @@ def read_census(path: str | Path, start_year: int | None = None) -> pd.DataFrame
         The CSV file.
     start_year
         Calendar year of week 0, to turn ``birth_year`` into ages. Without it,
-        birth years are only checked to be plausible.
+        birth years are only checked to be plausible (1900-2100), tenure is not
+        checked against age, and ages are taken in 2026.
 
     Returns
     -------
@@ -67,29 +69,25 @@ def read_census(path: str | Path, start_year: int | None = None) -> pd.DataFrame
     """
     path = Path(path)
     source = str(path)
-    if not path.is_file():
-        raise DataError(source, "-", "no such file")
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
-        raise DataError(source, "-", f"not a readable CSV file ({str(error).splitlines()[0]})") from None
-    raw.columns = [str(c).strip().lower() for c in raw.columns]
-    if len(raw) == 0:
-        raise DataError(source, "-", "the file has no data rows")
+    raw, header_line = _read_table(path, source)
     missing = [c for c in REQUIRED if c not in raw.columns]
     if "age" not in raw.columns and "birth_year" not in raw.columns:
         missing.insert(1, "age or birth_year")
     if missing:
         raise DataError(
-            source, missing[0], f"required column missing (columns needed: {', '.join(REQUIRED)}, and age or birth_year)"
+            source,
+            missing[0],
+            f"required column missing from the header (columns needed: {', '.join(REQUIRED)}, and age or birth_year)",
+            [header_line],
         )
     unknown_skills = sorted(c for c in raw.columns if c.startswith("skill_") and c not in SKILL_COLUMNS)
     if unknown_skills:
-        raise DataError(source, unknown_skills[0], f"unknown skill column; skill columns are {', '.join(SKILL_COLUMNS)}")
-    raw = raw.apply(lambda column: column.str.strip())
+        raise DataError(
+            source, unknown_skills[0], f"unknown skill column; skill columns are {', '.join(SKILL_COLUMNS)}", [header_line]
+        )
     table = pd.DataFrame({"id": raw["id"]})
     _check(source, "id", raw["id"] == "", "empty id")
-    _check(source, "id", raw["id"].duplicated(keep=False), "duplicate ids")
+    _check(source, "id", raw["id"].duplicated(keep=False), "duplicate ids", values=raw["id"])
 
     if "age" in raw.columns:
         age = _numbers(source, raw, "age")
@@ -127,7 +125,8 @@ def read_census(path: str | Path, start_year: int | None = None) -> pd.DataFrame
 
     tenure = _numbers(source, raw, "tenure")
     _check(source, "tenure", tenure < 0, "negative tenure; allowed >= 0", values=tenure)
-    _check(source, "tenure", tenure > age - 14, "tenure longer than the working life since age 14", values=tenure)
+    if "age" in raw.columns or start_year is not None:  # with birth years alone the age is not known yet
+        _check(source, "tenure", tenure > age - 14, "tenure longer than the working life since age 14", values=tenure)
     table["tenure"] = tenure
 
     gender = raw["gender"].str.lower().map(_GENDER)
@@ -151,7 +150,49 @@ def read_census(path: str | Path, start_year: int | None = None) -> pd.DataFrame
             skill = _numbers(source, raw, column, allow_empty=True)
             _check(source, column, (skill < 0) | (skill > 1), "skill outside [0, 1]", values=skill)
             table[column] = skill
-    return table
+    return table.reset_index(drop=True)
+
+
+def _read_table(path: Path, source: str) -> tuple[pd.DataFrame, int]:
+    """Read the CSV as stripped text cells indexed by their line number in the file (the header is line 1).
+
+    Returns the table and the line number of the header (the first line that is not blank).
+
+    The ``csv`` module is used rather than ``pandas.read_csv`` so that line numbers stay right when the
+    file has blank lines or quoted cells spanning lines, and so that a row with too many cells is an
+    error instead of silently turning the first column into an index.
+    """
+    if not path.is_file():
+        raise DataError(source, None, "no such file; organisation.census must name an existing CSV file")
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as file:
+            reader = csv.reader(file, skipinitialspace=True)
+            start = 1
+            for record in reader:
+                if any(cell.strip() for cell in record):
+                    rows.append([cell.strip() for cell in record])
+                    lines.append(start)
+                start = reader.line_num + 1
+    except (csv.Error, UnicodeDecodeError) as error:
+        raise DataError(source, None, f"not a readable UTF-8 CSV file ({str(error).splitlines()[0]})") from None
+    if not rows:
+        raise DataError(source, None, "the file is empty; it needs a header row and one row per employee")
+    header = [name.lower() for name in rows[0]]
+    if len(rows) == 1:
+        raise DataError(source, None, "the file has a header but no data rows", [lines[0]])
+    named = [name for name in header if name]
+    duplicated = sorted({name for name in named if named.count(name) > 1})
+    if duplicated:
+        raise DataError(source, duplicated[0], "the column appears more than once in the header", [lines[0]])
+    width = len(header)
+    too_long = [line for line, row in zip(lines[1:], rows[1:], strict=True) if len(row) > width and any(row[width:])]
+    if too_long:
+        raise DataError(source, None, f"more cells than the {width} columns of the header", too_long)
+    cells = [(row + [""] * width)[:width] for row in rows[1:]]
+    table = pd.DataFrame(cells, columns=header, index=lines[1:], dtype=object)
+    return table.loc[:, [name != "" for name in header]].astype(str), lines[0]
 
 
 def _numbers(source: str, raw: pd.DataFrame, column: str, allow_empty: bool = False) -> pd.Series:
@@ -165,7 +206,7 @@ def _numbers(source: str, raw: pd.DataFrame, column: str, allow_empty: bool = Fa
 def _check(source: str, column: str, bad: pd.Series, problem: str, values: pd.Series | None = None) -> None:
     if not bad.any():
         return
-    rows = [int(i) + 2 for i in np.flatnonzero(bad.to_numpy())]  # line numbers; the header is line 1
+    rows = [int(line) for line in bad.index[bad.to_numpy()]]  # the index holds line numbers; the header is line 1
     if values is not None:
         shown = ", ".join(repr(v) if isinstance(v, str) else f"{v:g}" for v in values[bad].head(3))
         problem = f"{problem} (got {shown})"

@@ -8,6 +8,7 @@ value, before anything is written.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -131,14 +132,29 @@ def _run(args: argparse.Namespace) -> int:
         raise ConfigError("seed", seed, "must be an integer >= 0")
     out = Path(args.out) if args.out else _default_out(scenario.name, scenario.programme.policy, seed)
     check_output_folder(out, overwrite=args.overwrite)
+    _check_creatable(out)
     model = ReverseMentoringModel(scenario, seed=seed)
     model.run_model()
     result = model.result()
-    result.to_parquet(out, overwrite=args.overwrite)
+    try:
+        result.to_parquet(out, overwrite=args.overwrite)
+    except OSError as error:
+        raise ConfigError("out", str(out), f"cannot write the results there ({error.strerror or error})") from None
     if not args.quiet:
         print(_report(result))
     print(f"results written to {out}")
     return 0
+
+
+def _check_creatable(out: Path) -> None:
+    """Refuse, before simulating, a results folder that could not be created."""
+    ancestor = out.parent
+    while not ancestor.exists() and ancestor != ancestor.parent:
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise ConfigError("out", str(out), f"{ancestor} is a file, so no folder can be made in it")
+    if not os.access(ancestor, os.W_OK):
+        raise ConfigError("out", str(out), f"the folder {ancestor} is not writable")
 
 
 def _report(result: Any) -> str:

@@ -8,6 +8,7 @@ contract used by experiment files and the command line.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -59,7 +60,21 @@ class Scenario(Params):
         if self.organisation.census:
             from rmsim.census import read_census
 
-            read_census(self.organisation.census, start_year=self.start_year)
+            table = read_census(self.organisation.census, start_year=self.start_year)
+            recorded = self.organisation.census_sha256
+            if recorded and recorded != hashlib.sha256(Path(self.organisation.census).read_bytes()).hexdigest():
+                raise ConfigError(
+                    "organisation.census_sha256",
+                    recorded,
+                    f"the census {self.organisation.census} changed after this checksum was recorded; "
+                    "leave census_sha256 out to use the file as it is now",
+                )
+            if self.organisation.size != len(table):
+                raise ConfigError(
+                    "organisation.size",
+                    self.organisation.size,
+                    f"the census {self.organisation.census} has {len(table)} rows; leave size out when a census is given",
+                )
         for generation, share in (self.organisation.generation_mix or {}).items():
             low, high = working_birth_years(self.start_year, generation)
             if share > 0 and high <= low:
@@ -107,7 +122,13 @@ class Scenario(Params):
             Same, for paths that are valid Python names (``weeks=52``).
         """
         data = self.to_dict()
-        for path, value in {**(overrides or {}), **more}.items():
+        changes = {**(overrides or {}), **more}
+        if changes.get("organisation.census"):
+            # a new census sets size, departments and checksum: drop the values that came from the old organisation
+            for name in ("size", "departments", "census_sha256"):
+                if f"organisation.{name}" not in changes:
+                    data["organisation"].pop(name, None)
+        for path, value in changes.items():
             set_path(data, path, value, type(self))
         return validated(type(self), data)
 
@@ -181,7 +202,8 @@ def _as_config_error(error: ValidationError) -> ConfigError:
     field = ".".join(str(part) for part in first["loc"]) or "scenario"
     cause = (first.get("ctx") or {}).get("error")
     if isinstance(cause, ConfigError):
-        first_error = ConfigError(field if cause.field.startswith(field) else cause.field, cause.value, cause.allowed)
+        # keep the more precise of the two names: the error's own dotted field, unless the location already ends with it
+        first_error = ConfigError(field if field.endswith(cause.field) else cause.field, cause.value, cause.allowed)
     else:
         message = first["msg"].removeprefix("Value error, ").replace("Input should be", "must be")
         if first["type"] == "extra_forbidden":

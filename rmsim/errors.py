@@ -45,7 +45,7 @@ class DataError(RmsimError):
     source
         The file or table the problem is in.
     column
-        The offending column.
+        The offending column, or None for a problem with the whole file.
     problem
         What is wrong, including the offending values and allowed values.
     rows
@@ -53,7 +53,7 @@ class DataError(RmsimError):
         other 1-based row numbers for tables not read from a text file.
     """
 
-    def __init__(self, source: str, column: str, problem: str, rows: list[int] | None = None, unit: str = "line") -> None:
+    def __init__(self, source: str, column: str | None, problem: str, rows: list[int] | None = None, unit: str = "line") -> None:
         self.source = source
         self.column = column
         self.rows = list(rows or [])
@@ -62,7 +62,8 @@ class DataError(RmsimError):
             shown = ", ".join(str(r) for r in self.rows[:5])
             more = f" and {len(self.rows) - 5} more" if len(self.rows) > 5 else ""
             where = f" ({unit}{'s' if len(self.rows) > 1 else ''} {shown}{more})"
-        super().__init__(f"{source}: column '{column}'{where}: {problem}")
+        head = source if column is None else f"{source}: column '{column}'"
+        super().__init__(f"{head}{where}: {problem}")
 
 
 def _short(value: Any, limit: int = 80) -> str:

@@ -202,6 +202,12 @@ def _names(codes: np.ndarray, names: tuple[str, ...] | list[str]) -> pd.Categori
     return pd.Categorical.from_codes(np.asarray(codes, dtype=np.int64), categories=list(names))
 
 
+def _exit_reasons(codes: np.ndarray) -> pd.Categorical:
+    # Code 0 (still employed, or not an exit) becomes missing.
+    reasons = [EXIT_REASONS[code] for code in sorted(EXIT_REASONS) if code]
+    return _names(np.asarray(codes, dtype=np.int64) - 1, reasons)
+
+
 def _optional(values: np.ndarray, missing: int = -1, dtype: str = "Int64") -> pd.arrays.IntegerArray:
     series = pd.array(values, dtype=dtype)
     series[values == missing] = pd.NA
@@ -241,13 +247,11 @@ def _employees(model: ReverseMentoringModel) -> pd.DataFrame:
     frame = pd.DataFrame(
         {
             "employee_id": np.arange(1, n + 1),
-            "external_id": pd.array([None if v is None else str(v) for v in ledger.external_id], dtype="string"),
+            "external_id": pd.array(ledger.external_id, dtype="string"),
             "initial": ledger.initial[rows],
             "hired_week": ledger.hired_week[rows],
             "left_week": _optional(ledger.left_week[rows]),
-            "exit_reason": pd.Categorical(
-                [EXIT_REASONS[int(c)] for c in ledger.exit_reason[rows]], categories=["quit", "retired"]
-            ),
+            "exit_reason": _exit_reasons(ledger.exit_reason[rows]),
             "generation": _names(_generation(ledger.birth_year[rows]), GENERATION_NAMES),
             "birth_year": ledger.birth_year[rows],
             "age_start": ledger.age_start[rows],
@@ -326,7 +330,7 @@ def _events(model: ReverseMentoringModel) -> pd.DataFrame:
             "employee_id": data[:, 2],
             "level": _names(data[:, 3], LEVELS),
             "from_level": from_level,
-            "reason": pd.Categorical([EXIT_REASONS[int(c)] for c in data[:, 5]], categories=["quit", "retired"]),
+            "reason": _exit_reasons(data[:, 5]),
         }
     )
 

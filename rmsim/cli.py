@@ -57,6 +57,37 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--quiet", action="store_true", help="print only where the results went")
 
     commands.add_parser("policies", help="list the pairing policies", description="List the registered pairing policies.")
+
+    experiment = commands.add_parser(
+        "experiment",
+        help="run, inspect and summarise experiments (replications, sweeps, policy comparisons)",
+        description="Experiments: many runs of a design over replications, on processes or a Dask cluster.",
+    )
+    actions = experiment.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser, required=True)
+    exp_run = actions.add_parser(
+        "run",
+        help="run (or resume) an experiment",
+        description="Run an experiment file, or without FILE the built-in comparison of every pairing policy with "
+        "the control. Each finished run is written at once; running again resumes.",
+    )
+    exp_run.add_argument("file", nargs="?", metavar="FILE", help="experiment YAML file (default: built-in policy comparison)")
+    exp_run.add_argument("--backend", choices=["serial", "processes", "dask"], default="processes", help="default: processes")
+    exp_run.add_argument("--workers", type=int, metavar="N", help="worker processes (default: all cores)")
+    exp_run.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786")
+    exp_run.add_argument("--out", metavar="DIR", help="results folder (default: results/<experiment name>)")
+    exp_run.add_argument("--replications", type=int, metavar="N", help="override the file's replications")
+    exp_run.add_argument("--no-retry-failed", action="store_true", help="do not run again runs that failed before")
+    exp_run.add_argument("--no-figure", action="store_true", help="do not draw figure.png")
+    exp_run.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+    status = actions.add_parser("status", help="show what has run", description="Runs by status, and failed runs.")
+    status.add_argument("dir", metavar="DIR", help="experiment results folder")
+    summary = actions.add_parser(
+        "summary",
+        help="outcomes per arm and contrasts with the control",
+        description="Per-arm means with 95%% confidence intervals, and paired differences from the control arm.",
+    )
+    summary.add_argument("dir", metavar="DIR", help="experiment results folder")
+    summary.add_argument("--outcome", action="append", metavar="NAME", help="outcome to show (repeatable)")
     return parser
 
 
@@ -77,6 +108,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run(args)
         if args.command == "policies":
             return _policies()
+        if args.command == "experiment":
+            return _experiment(args)
     except RmsimError as error:
         print(f"rmsim: error: {error}", file=sys.stderr)
         return 2
@@ -111,6 +144,112 @@ def _overrides(args: argparse.Namespace) -> dict[str, Any]:
         if value is not None:
             overrides[path] = value
     return overrides
+
+
+def _experiment(args: argparse.Namespace) -> int:
+    from rmsim.store import load_results
+
+    if args.action == "run":
+        return _experiment_run(args)
+    results = load_results(args.dir)
+    if args.action == "status":
+        print(_status(results))
+    else:
+        print(_summary(results, args.outcome))
+    return 0
+
+
+def _experiment_run(args: argparse.Namespace) -> int:
+    from rmsim.experiment import Experiment, default_experiment, run_experiment
+    from rmsim.store import load_results
+
+    experiment = Experiment.from_yaml(args.file) if args.file else default_experiment()
+    if args.replications is not None:
+        experiment = Experiment.from_dict({**experiment.to_dict(), "replications": args.replications})
+    path = run_experiment(
+        experiment,
+        out=args.out,
+        backend=args.backend,
+        workers=args.workers,
+        scheduler=args.scheduler,
+        retry_failed=not args.no_retry_failed,
+        progress=not args.quiet,
+    )
+    results = load_results(path)
+    if not args.quiet:
+        print(_summary(results, None))
+    if not args.no_figure and experiment.control_arm() is not None and results.status()["ok"]:
+        import matplotlib
+
+        matplotlib.use("Agg")  # a command line draws to files only
+        from rmsim.plots import save_contrasts_figure
+
+        print(f"figure written to {save_contrasts_figure(results, path / 'figure.png')}")
+    print(f"results in {path}")
+    return 0 if results.status()["failed"] == 0 else 1
+
+
+def _status(results: Any) -> str:
+    counts = results.status()
+    m = results.manifest
+    lines = [
+        f"experiment '{results.experiment.name}' in {results.path}: {m.get('status', 'unknown')}",
+        f"  {len(results.experiment.arms())} arms x {results.experiment.replications} replications = {len(results.runs)} runs",
+        f"  ok {counts['ok']}, failed {counts['failed']}, pending {counts['pending']}",
+    ]
+    for attempt in m.get("attempts", []):
+        lines.append(
+            f"  attempt {attempt.get('started')}: backend {attempt.get('backend')}, {attempt.get('to_run')} to run, "
+            f"{attempt.get('elapsed_seconds', '?')} s"
+        )
+    failed = results.failed
+    if len(failed):
+        lines.append("failed runs:")
+        lines += [f"  {row.run_id} (seed {row.seed}): {row.error}" for row in failed.itertuples()]
+    return "\n".join(lines)
+
+
+ARM_OUTCOMES = ("mentee_digital_gain", "pair_quality", "rated_development_effective", "mentor_promoted_within_year")
+CONTRAST_OUTCOMES = ("digital_gap_end", "annual_exit_rate", "promotions", "turnover_cost")
+
+
+def _summary(results: Any, outcomes: list[str] | None) -> str:
+    from rmsim.results import OUTCOMES
+
+    lines = [_status(results), ""]
+    if not results.status()["ok"]:
+        return "\n".join([*lines, "no finished runs yet"])
+    arm_outcomes = outcomes or list(ARM_OUTCOMES)
+    contrast_outcomes = outcomes or list(CONTRAST_OUTCOMES)
+
+    def cell(mean: float, low: float, high: float, n: int, sign: str = "") -> str:
+        if not n:
+            return "-"
+        return f"{mean:{sign}.3g} [{low:{sign}.3g}, {high:{sign}.3g}]" if n > 1 else f"{mean:{sign}.3g}"
+
+    table = results.summary(arm_outcomes)
+    table["cell"] = [cell(*row) for row in table[["mean", "ci_low", "ci_high", "n"]].itertuples(index=False)]
+    wide = table.pivot_table(index=results.factors, columns="outcome", values="cell", aggfunc="first", sort=False)
+    wide = wide[arm_outcomes]
+    lines += ["Per arm: mean [95% confidence interval across replications]", wide.to_string(), ""]
+    control = results.experiment.control_arm()
+    if control is not None:
+        contrasts = results.contrasts(contrast_outcomes)
+        contrasts["cell"] = [
+            cell(*row, sign="+") for row in contrasts[["difference", "ci_low", "ci_high", "n"]].itertuples(index=False)
+        ]
+        wide = contrasts.pivot_table(index=results.factors, columns="outcome", values="cell", aggfunc="first", sort=False)
+        wide = wide[contrast_outcomes]
+        label = ", ".join(f"{k}={v}" for k, v in control.items())
+        lines += [f"Difference from the control ({label}), paired by replication: mean [95% CI]", wide.to_string()]
+    lines += [
+        "",
+        "outcomes: "
+        + "; ".join(
+            f"{k} = {OUTCOMES[k][0]} ({OUTCOMES[k][1]})" for k in dict.fromkeys(arm_outcomes + contrast_outcomes) if k in OUTCOMES
+        ),
+    ]
+    return "\n".join(lines)
 
 
 def _default_out(name: str, policy: str, seed: int) -> Path:

@@ -86,6 +86,10 @@ class RunResult:
         """
         return summarise(self)
 
+    def outcomes(self) -> dict[str, float]:
+        """Key outcomes of the run as ``{key: value}`` (keys listed in ``rmsim.results.OUTCOMES``)."""
+        return outcomes(self)
+
     def timeseries_long(self) -> pd.DataFrame:
         """Per-generation weekly metrics in long format.
 
@@ -338,14 +342,48 @@ def _events(model: ReverseMentoringModel) -> pd.DataFrame:
 # --------------------------------------------------------------------------- summary
 
 
-def summarise(result: RunResult) -> pd.DataFrame:
-    """Key outcomes of one run; see :meth:`RunResult.summary`."""
+OUTCOMES: dict[str, tuple[str, str]] = {
+    "weeks": ("weeks simulated", "weeks"),
+    "headcount_start": ("headcount at start", "employees"),
+    "headcount_end": ("headcount at end", "employees"),
+    "exits": ("exits", "employees"),
+    "annual_exit_rate": ("annual exit rate", "per employee-year"),
+    "hires": ("hires", "employees"),
+    "promotions": ("promotions", "promotions"),
+    "pairs_formed": ("pairs formed", "pairs"),
+    "pairs_completed": ("pairs completed", "pairs"),
+    "pairs_dissolved": ("pairs dissolved early", "pairs"),
+    "pairs_left": ("pairs ended by an exit", "pairs"),
+    "meetings": ("meetings held", "meetings"),
+    "pair_quality": ("mean final relationship quality", "0-1"),
+    "rated_business_effective": ("mentees rating business effectiveness 4-5", "share of completed pairs"),
+    "rated_development_effective": ("mentees rating personal development 4-5", "share of completed pairs"),
+    "mentee_digital_gain": ("mentee digital skill gain", "0-1 scale"),
+    "mentor_promoted_within_year": ("mentors promoted within a year of starting", "share of mentors"),
+    "mentor_exit_share": ("mentor exits", "share of mentors"),
+    "digital_gap_start": ("digital gap at start", "under 35 minus 45+, 0-1 scale"),
+    "digital_gap_end": ("digital gap at end", "under 35 minus 45+, 0-1 scale"),
+    "mean_engagement_end": ("mean engagement at end", "0-1"),
+    **{
+        f"retention_{g}": (f"{g} still employed at end", "share of the initial workforce's generation")
+        for g in GENERATION_NAMES
+    },
+    "programme_hours": ("programme hours", "hours"),
+    "programme_cost": ("programme cost", "salary cost of hours"),
+    "turnover_cost": ("turnover cost", "replacement cost of leavers"),
+}
+"""Outcomes of one run: key -> (label, unit). Keys are the columns of an experiment's ``runs`` table."""
+
+
+def outcomes(result: RunResult) -> dict[str, float]:
+    """Key outcomes of one run as ``{key: value}``, keys as in :data:`OUTCOMES`."""
     ts, emp, pairs = result.timeseries, result.employees, result.pairs
     weeks = int(ts["week"].iloc[-1])
     mentors = emp[emp["role"] == "mentor"]
     mentees = emp[emp["role"] == "mentee"]
     completed = pairs[pairs["status"] == "completed"]
     exposure = ts["headcount"].iloc[1:].sum() / 52.0 if weeks else np.nan
+    last = ts.iloc[-1]
 
     def share(frame: pd.DataFrame, column: str) -> float:
         values = frame[column].dropna()
@@ -361,34 +399,41 @@ def summarise(result: RunResult) -> pd.DataFrame:
         when = first.reindex(group["employee_id"]).to_numpy()
         return float(np.mean((when >= start) & (when < start + 52)))
 
-    rows = [
-        ("weeks simulated", weeks, "weeks"),
-        ("headcount at start", int(ts["headcount"].iloc[0]), "employees"),
-        ("headcount at end", int(ts["headcount"].iloc[-1]), "employees"),
-        ("exits", int(ts["exits"].sum()), "employees"),
-        ("annual exit rate", float(ts["exits"].sum() / exposure) if exposure else np.nan, "per employee-year"),
-        ("hires", int(ts["hires"].sum()), "employees"),
-        ("promotions", int(ts["promotions"].sum()), "promotions"),
-        ("pairs formed", len(pairs), "pairs"),
-        ("pairs completed", int((pairs["status"] == "completed").sum()), "pairs"),
-        ("pairs dissolved early", int((pairs["status"] == "dissolved").sum()), "pairs"),
-        ("pairs ended by an exit", int((pairs["status"] == "left").sum()), "pairs"),
-        ("meetings held", int(pairs["meetings"].sum()), "meetings"),
-        ("mean final relationship quality", float(pairs["quality"].mean()) if len(pairs) else np.nan, "0-1"),
-        ("mentees rating business effectiveness 4-5", share(completed, "rating_business"), "share of completed pairs"),
-        ("mentees rating personal development 4-5", share(completed, "rating_development"), "share of completed pairs"),
-        (
-            "mentee digital skill gain",
-            float((mentees["skill_digital_end"] - mentees["skill_digital_start"]).mean()) if len(mentees) else np.nan,
-            "0-1 scale",
-        ),
-        ("mentors promoted within a year of starting", promoted_within_year(mentors), "share of mentors"),
-        ("mentor exits", float(mentors["left_week"].notna().mean()) if len(mentors) else np.nan, "share of mentors"),
-        ("digital gap at start", float(ts["digital_gap"].iloc[0]), "under 35 minus 45+, 0-1 scale"),
-        ("digital gap at end", float(ts["digital_gap"].iloc[-1]), "under 35 minus 45+, 0-1 scale"),
-        ("mean engagement at end", float(ts["mean_engagement"].iloc[-1]), "0-1"),
-        ("programme hours", float(ts["programme_hours"].iloc[-1]), "hours"),
-        ("programme cost", float(ts["programme_cost"].iloc[-1]), "salary cost of hours"),
-        ("turnover cost", float(ts["turnover_cost"].iloc[-1]), "replacement cost of leavers"),
-    ]
+    values = {
+        "weeks": weeks,
+        "headcount_start": int(ts["headcount"].iloc[0]),
+        "headcount_end": int(last["headcount"]),
+        "exits": int(ts["exits"].sum()),
+        "annual_exit_rate": float(ts["exits"].sum() / exposure) if exposure else np.nan,
+        "hires": int(ts["hires"].sum()),
+        "promotions": int(ts["promotions"].sum()),
+        "pairs_formed": len(pairs),
+        "pairs_completed": int((pairs["status"] == "completed").sum()),
+        "pairs_dissolved": int((pairs["status"] == "dissolved").sum()),
+        "pairs_left": int((pairs["status"] == "left").sum()),
+        "meetings": int(pairs["meetings"].sum()),
+        "pair_quality": float(pairs["quality"].mean()) if len(pairs) else np.nan,
+        "rated_business_effective": share(completed, "rating_business"),
+        "rated_development_effective": share(completed, "rating_development"),
+        "mentee_digital_gain": float((mentees["skill_digital_end"] - mentees["skill_digital_start"]).mean())
+        if len(mentees)
+        else np.nan,
+        "mentor_promoted_within_year": promoted_within_year(mentors),
+        "mentor_exit_share": float(mentors["left_week"].notna().mean()) if len(mentors) else np.nan,
+        "digital_gap_start": float(ts["digital_gap"].iloc[0]),
+        "digital_gap_end": float(last["digital_gap"]),
+        "mean_engagement_end": float(last["mean_engagement"]),
+        **{f"retention_{g}": float(last[f"retention_{g}"]) for g in GENERATION_NAMES},
+        "programme_hours": float(last["programme_hours"]),
+        "programme_cost": float(last["programme_cost"]),
+        "turnover_cost": float(last["turnover_cost"]),
+    }
+    assert values.keys() == OUTCOMES.keys()
+    return values
+
+
+def summarise(result: RunResult) -> pd.DataFrame:
+    """Key outcomes of one run; see :meth:`RunResult.summary`."""
+    values = outcomes(result)
+    rows = [(label, values[key], unit) for key, (label, unit) in OUTCOMES.items()]
     return pd.DataFrame(rows, columns=["quantity", "value", "unit"])

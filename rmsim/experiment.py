@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from rmsim._base import Params
 from rmsim.config import Scenario, read_yaml, resolve_paths, validated
@@ -131,7 +131,7 @@ class Experiment(Params):
         return grid
 
     @model_validator(mode="after")
-    def _design(self) -> Experiment:
+    def _design(self, info: ValidationInfo) -> Experiment:
         factors = list(self.grid) + (list(self.sample.factors) if self.sample else [])
         paths = [_ALIASES.get(f, f) for f in factors]
         if len(set(paths)) != len(paths):
@@ -139,8 +139,10 @@ class Experiment(Params):
         for factor in factors:
             if factor in ("run_id", "arm", "replication", "seed", "status", "error"):
                 raise ConfigError(f"grid.{factor}", factor, "this name is reserved for the runs table")
-        # every grid value must make a valid scenario (each value checked on its own: clear messages)
-        for factor, values in self.grid.items():
+        # every grid value must make a valid scenario (each value checked on its own: clear messages);
+        # results already written are read back without this check (a user policy may not be registered then)
+        check_values = not (info.context or {}).get("results_only")
+        for factor, values in self.grid.items() if check_values else ():
             for value in values:
                 try:
                     self.scenario.with_overrides({_ALIASES.get(factor, factor): value})
@@ -148,11 +150,20 @@ class Experiment(Params):
                     raise ConfigError(f"grid.{factor}", value, f"{error.field} = {error.value!r}: {error.allowed}") from None
         if self.sample:
             data = self.scenario.to_dict()
-            for factor in self.sample.factors:
+            for factor, (low, high) in self.sample.factors.items():
+                path = _ALIASES.get(factor, factor)
                 try:
-                    self.scenario.with_overrides({_ALIASES.get(factor, factor): _get(data, _ALIASES.get(factor, factor))})
-                except (ConfigError, KeyError, TypeError):
-                    raise ConfigError(f"sample.factors.{factor}", factor, "not a numeric scenario field") from None
+                    current = _get(data, path)
+                except (KeyError, TypeError):
+                    current = None
+                if isinstance(current, bool) or not isinstance(current, (int, float)):
+                    raise ConfigError(f"sample.factors.{factor}", factor, "not a numeric scenario field")
+                for value in (low, high):
+                    value = round(value) if isinstance(current, int) else value
+                    try:
+                        self.scenario.with_overrides({path: value})
+                    except ConfigError as error:
+                        raise ConfigError(f"sample.factors.{factor}", [low, high], error.allowed) from None
         if self.control is not None:
             unknown = sorted(set(self.control) - set(self.grid))
             if unknown:
@@ -185,6 +196,8 @@ class Experiment(Params):
         scenario = data.get("scenario")
         if isinstance(scenario, str):
             scenario_path = Path(scenario) if Path(scenario).is_absolute() else folder / scenario
+            if not scenario_path.is_file():
+                raise ConfigError("scenario", scenario, f"no scenario file there (looked for {scenario_path})")
             data["scenario"] = resolve_paths(read_yaml(scenario_path), scenario_path.parent)
         elif isinstance(scenario, dict):
             data["scenario"] = resolve_paths(scenario, folder)
@@ -247,23 +260,30 @@ class Experiment(Params):
         state = np.random.SeedSequence(self.seed, spawn_key=(_REPLICATION, replication)).generate_state(2, np.uint32)
         return int((int(state[0]) << 31) | (int(state[1]) >> 1))
 
+    def plan(self) -> list[dict[str, Any]]:
+        """Every run's identity: ``run_id``, ``arm``, ``replication``, ``seed`` and the arm's ``factors``.
+
+        Unlike :meth:`runs` it builds no scenarios, so it works even where a
+        user-registered policy named in the design is not registered.
+        """
+        seeds = [self.replication_seed(r) for r in range(self.replications)]
+        return [
+            {"run_id": f"a{a:03d}-r{r:03d}", "arm": a, "replication": r, "seed": seeds[r], "factors": arm}
+            for a, arm in enumerate(self.arms())
+            for r in range(self.replications)
+        ]
+
     def runs(self) -> list[RunSpec]:
         """Every run of the experiment: arms × replications, in a fixed order."""
+        scenarios: dict[int, tuple[dict[str, Any], bytes | None]] = {}
         specs = []
-        for a, arm in enumerate(self.arms()):
-            scenario = self.scenario.with_overrides({_ALIASES.get(k, k): v for k, v in arm.items()})
-            scenario_dict = scenario.to_dict()
-            for r in range(self.replications):
-                specs.append(
-                    RunSpec(
-                        run_id=f"a{a:03d}-r{r:03d}",
-                        arm=a,
-                        replication=r,
-                        seed=self.replication_seed(r),
-                        factors=arm,
-                        scenario=scenario_dict,
-                    )
-                )
+        for entry in self.plan():
+            if entry["arm"] not in scenarios:
+                arm = entry["factors"]
+                scenario = self.scenario.with_overrides({_ALIASES.get(k, k): v for k, v in arm.items()})
+                scenarios[entry["arm"]] = (scenario.to_dict(), _shipped_policy(scenario.programme.policy))
+            scenario_dict, policy = scenarios[entry["arm"]]
+            specs.append(RunSpec(**entry, scenario=scenario_dict, policy=policy))
         return specs
 
 
@@ -294,6 +314,18 @@ def default_experiment(replications: int = DEFAULT_REPLICATIONS) -> Experiment:
     )
 
 
+def _shipped_policy(name: str) -> bytes | None:
+    """A policy registered outside rmsim (e.g. in a notebook), pickled by value for the workers."""
+    import cloudpickle
+
+    from rmsim.pairing import get_policy
+
+    policy = get_policy(name)
+    if policy.function.__module__ == "rmsim.pairing":
+        return None  # built in: every worker has it
+    return cloudpickle.dumps(policy)
+
+
 def _get(data: dict[str, Any], path: str) -> Any:
     node: Any = data
     for part in path.split("."):
@@ -314,6 +346,8 @@ class RunSpec:
     seed: int
     factors: dict[str, Any]
     scenario: dict[str, Any] = field(repr=False)
+    policy: bytes | None = field(default=None, repr=False)
+    """A user-registered pairing policy, pickled by value so that worker processes can use it."""
 
 
 @dataclass
@@ -344,6 +378,8 @@ def execute_run(spec: RunSpec) -> RunOutput:
         "factors": spec.factors,
     }
     try:
+        if spec.policy is not None:
+            _register_shipped(spec.policy)
         result = run(validated(Scenario, spec.scenario), seed=spec.seed)
         outcomes = result.outcomes()
         files = {}
@@ -365,6 +401,21 @@ def execute_run(spec: RunSpec) -> RunOutput:
     record["elapsed_seconds"] = round(time.perf_counter() - started, 4)
     record["worker_pid"] = os.getpid()
     return RunOutput(record, files)
+
+
+def _register_shipped(data: bytes) -> None:
+    import pickle
+
+    from rmsim.pairing import available_policies, register_policy
+
+    policy = pickle.loads(data)
+    existing = available_policies().get(policy.name)
+    same = existing is not None and (existing.function.__module__, existing.function.__qualname__) == (
+        policy.function.__module__,
+        policy.function.__qualname__,
+    )
+    if not same:
+        register_policy(policy.name, description=policy.description, reverse=policy.reverse, replace=True)(policy.function)
 
 
 def _parquet_bytes(frame: Any) -> bytes:

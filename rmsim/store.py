@@ -157,7 +157,7 @@ class ResultStore:
         attempt = self.manifest["attempts"][-1]
         attempt["ended"] = provenance.now()
         attempt["elapsed_seconds"] = round(time.perf_counter() - self._started, 3)
-        planned = {spec.run_id for spec in self.experiment.runs()}
+        planned = {spec["run_id"] for spec in self.experiment.plan()}
         ok = self.finished()
         self.manifest["status"] = "complete" if planned <= ok else "incomplete"
         self._refresh(force=True)
@@ -349,18 +349,18 @@ def load_results(path: str | Path) -> ExperimentResults:
     if not (path / MANIFEST).is_file():
         raise ConfigError("path", str(path), "no manifest.json here; not an rmsim experiment folder")
     manifest = json.loads((path / MANIFEST).read_text())
-    experiment = Experiment.from_dict(manifest["experiment"])
+    experiment = Experiment.model_validate(manifest["experiment"], context={"results_only": True})
     records = _read_records(path)
     rows = []
-    for spec in experiment.runs():
-        record = records.get(spec.run_id, {})
+    for spec in experiment.plan():
+        record = records.get(spec["run_id"], {})
         rows.append(
             {
-                "run_id": spec.run_id,
-                "arm": spec.arm,
-                **spec.factors,
-                "replication": spec.replication,
-                "seed": spec.seed,
+                "run_id": spec["run_id"],
+                "arm": spec["arm"],
+                **spec["factors"],
+                "replication": spec["replication"],
+                "seed": spec["seed"],
                 "status": record.get("status", "pending"),
                 "error": record.get("error"),
                 "elapsed_seconds": record.get("elapsed_seconds"),

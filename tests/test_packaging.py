@@ -10,7 +10,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 # conda-forge names that differ from PyPI names, and extras that conda spells as packages.
-CONDA_NAMES = {"mesa[network]": ["mesa", "networkx"]}
+CONDA_NAMES = {"mesa[network]": ["mesa", "networkx"], "dask[distributed]": ["dask", "distributed"]}
 
 
 def _split(requirement: str) -> tuple[str, str]:
@@ -28,7 +28,7 @@ def _pyproject() -> dict[str, str]:
     for requirement in requirements:
         name, spec = _split(requirement)
         for conda_name in CONDA_NAMES.get(name, [name]):
-            wanted[conda_name] = spec if conda_name == name.split("[")[0] else ""
+            wanted[conda_name] = spec if conda_name == name.split("[")[0] or name.startswith("dask[") else ""
     return wanted
 
 

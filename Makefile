@@ -1,5 +1,5 @@
 # Two entry points, both self-contained on a machine with only Python >= 3.11:
-#   make run    create .venv, install rmsim, run the main job on built-in defaults
+#   make run    create .venv, install rmsim, run the main job: every pairing policy against the control
 #   make test   create .venv, install rmsim with its test tools, run the whole test suite
 PYTHON ?= python3
 VENV ?= .venv
@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 .PHONY: run test lint clean
 
 run: $(STAMP)
-	$(BIN)/rmsim run
+	$(BIN)/rmsim experiment run
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

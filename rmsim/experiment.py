@@ -469,7 +469,7 @@ def _dask(
     if client is None:
         if scheduler:
             try:
-                client = Client(scheduler, timeout="20s")
+                client = Client(scheduler, timeout="10s")
             except OSError as error:
                 raise ConfigError("scheduler", scheduler, f"cannot connect to a Dask scheduler there ({error})") from None
         else:

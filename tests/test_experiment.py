@@ -186,11 +186,26 @@ def test_backends_give_identical_tables(serial_tiny: Path, tmp_path: Path) -> No
             pd.testing.assert_frame_equal(got[name], frame, obj=f"{backend}: {name}")
 
 
-def test_dask_backend_uses_a_given_client(tmp_path: Path) -> None:
+def test_dask_backend_uses_a_given_client_or_scheduler_address(tmp_path: Path) -> None:
     distributed = pytest.importorskip("distributed")
-    with distributed.Client(processes=False, n_workers=1, threads_per_worker=1, dashboard_address=None) as client:
-        path = run_experiment(_experiment(replications=1), out=tmp_path / "c", backend="dask", client=client, progress=False)
-    assert load_results(path).status()["ok"] == 2
+    with (
+        distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        by_client = run_experiment(_experiment(replications=1), out=tmp_path / "c", backend="dask", client=client, progress=False)
+        by_address = run_experiment(
+            _experiment(replications=1), out=tmp_path / "a", backend="dask", scheduler=cluster.scheduler_address, progress=False
+        )
+    for path in (by_client, by_address):
+        assert load_results(path).status()["ok"] == 2
+    pd.testing.assert_frame_equal(_tables(by_client)["timeseries"], _tables(by_address)["timeseries"])
+
+
+def test_dask_backend_reports_an_unreachable_scheduler(tmp_path: Path) -> None:
+    pytest.importorskip("distributed")
+    with pytest.raises(ConfigError) as info:
+        run_experiment(_experiment(), out=tmp_path / "x", backend="dask", scheduler="tcp://127.0.0.1:9", progress=False)
+    assert info.value.field == "scheduler"
 
 
 def test_rerunning_skips_finished_runs(serial_tiny: Path, tmp_path: Path) -> None:

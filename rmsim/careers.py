@@ -1,12 +1,29 @@
 """Promotion rounds through vacancy chains.
 
 When someone leaves a position above the entry level, the vacancy is either
-filled externally at once or, with probability ``internal_fill_share``, kept
-open for the next promotion round. In a round, open positions are filled top
-down by the best-scoring candidates one level below; each promotion opens the
-promoted person's old position, which in turn is kept for an internal
-successor or filled externally (a vacancy chain, White 1970). The score adds
-talent, skills, visibility and sponsorship, plus noise.
+filled externally the same week or, with probability ``internal_fill_share``,
+kept open for the next promotion round (one held in a week with a round goes
+into that round). Rounds fall on the weeks that are multiples of
+``promotion_interval_weeks``. In a round, levels are processed from the top
+down: the held vacancies at a level go to the best-scoring *candidates*, the
+employees one level below with at least ``min_weeks_in_level`` weeks at their
+level (as many as there are vacancies or candidates, whichever is fewer), each
+placed in a vacancy chosen at random. Each promotion opens the promoted
+person's old position, which in turn is held (with probability
+``internal_fill_share``, above the entry level) and so offered to the next
+level down in the same round, or filled externally: a vacancy chain (White
+1970). Vacancies still held after the round are filled externally that week.
+
+A candidate's score is, with ``N`` standard normal noise drawn anew each round::
+
+    talent_weight * talent + skill_weight * z + visibility_weight * visibility
+    + sponsorship_weight * sponsorship + noise_sd * N
+
+where ``talent`` is a fixed standard-normal trait and ``z`` is the candidate's
+mean skill over all domains, standardised among the candidates for the same
+vacancies in this round (mean 0, population standard deviation 1; all 0 if the
+candidates' mean skills are equal). Visibility and sponsorship enter on their
+0-1 scale, unstandardised.
 """
 
 from __future__ import annotations
@@ -35,7 +52,8 @@ class CareerParams(Params):
     talent_weight: float = param(1.0, description="Score weight of stable talent (standard normal).", source=ASSUMPTION, ge=0)
     skill_weight: float = param(
         1.0,
-        description="Score weight of mean skill, in standard deviations of skill at the candidate's level.",
+        description="Score points per standard deviation of mean skill (over all domains), standardised among the "
+        "candidates competing in the same round for the same level.",
         source=ASSUMPTION,
         ge=0,
     )
@@ -70,7 +88,10 @@ def promotion_score(
 ) -> np.ndarray:
     """Score of candidates at one level (higher is promoted first).
 
-    ``mean_skill`` is standardised among the candidates.
+    ``mean_skill`` is standardised among the candidates passed in (mean 0,
+    population standard deviation 1; zeros when it does not vary); ``talent``
+    and ``noise`` are standard normal; ``visibility`` and ``sponsorship`` are
+    used as they are (0-1).
     """
     spread = mean_skill.std()
     skill_z = (mean_skill - mean_skill.mean()) / spread if spread > 0 else np.zeros_like(mean_skill)

@@ -20,9 +20,11 @@ class CostParams(Params):
     hours_per_year: float = param(1800.0, description="Paid working hours per year, to price an hour.", source=ASSUMPTION, gt=0)
     replacement_cost_share: float = param(
         0.21,
-        description="Cost of replacing a leaver as a share of their annual salary (hiring, training, lost productivity).",
+        description="Cost of replacing a leaver (quit or retirement, at any level) as a share of their annual salary "
+        "(hiring, training, lost productivity).",
         source="Boushey & Glynn 2012, Center for American Progress: median 21% of annual salary over 27 case studies, "
-        "executives and physicians excluded (executives cost more)",
+        "executives and physicians excluded [V]; applying it to every level, executives included (who cost more), "
+        "is an assumption",
         ge=0,
     )
 

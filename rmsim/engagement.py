@@ -1,13 +1,32 @@
-"""Felt value, visibility, sponsorship, sense of inclusion and engagement.
+"""Felt value, sense of inclusion, visibility, sponsorship and engagement.
 
-Every state lies in [0, 1] and returns towards the employee's baseline at a
-weekly rate. Meetings push states up: mentors feel valued and become visible
-to (and sponsored by) senior mentees; mentors feel heard. The organisation's
-*inclusion climate* is the mean inclusion awareness of its leaders. What moves
-everyone's sense of inclusion is how much the current leaders' inclusion
-awareness has grown since they joined (minority employees feel it more
-strongly); a change of leaders by turnover alone does not move it, so an
-organisation without a programme stays at its baseline. Engagement moves towards a target set by felt value and inclusion.
+Every state lies in [0, 1]. Each week, felt value moves back towards the
+employee's baseline, visibility and sponsorship decay towards 0, and the sense
+of inclusion moves towards its baseline plus the climate effect below. Then
+every pair that met closes a share of the headroom ``1 - state``, scaled by
+its relationship quality:
+
+* the mentor (by role, whatever the levels) gains felt value and sense of
+  inclusion; the mentee gains felt value only;
+* the partner at the lower level gains visibility and sponsorship, further
+  scaled by the level gap as a share of the whole hierarchy. In a reverse
+  pair that partner is the junior mentor (the reverse mentor); in a
+  traditional top-down pair it is the junior mentee; a pair at one level
+  gives neither.
+
+Finally engagement moves towards a target: its baseline shifted by felt value
+and sense of inclusion above their baselines.
+
+The organisation's *inclusion climate* is the mean inclusion awareness of its
+leaders. What moves everyone's sense of inclusion is how much the current
+leaders' inclusion awareness has grown since they joined (minority employees
+feel it more strongly); a change of leaders by turnover alone does not move
+it, so an organisation without a programme stays at its baselines (as long as
+inclusion awareness does not grow with experience).
+
+The baselines are drawn per employee in :mod:`rmsim.workforce`. Their means
+are assumptions: no source gives engagement, felt value or inclusion on a 0-1
+scale, and survey shares of "engaged" employees have no direct counterpart.
 """
 
 from __future__ import annotations
@@ -68,30 +87,40 @@ class EngagementParams(Params):
     climate_weight: float = param(
         0.5,
         description="Shift of the sense of inclusion per unit of growth in the leaders' inclusion awareness since they joined.",
-        source="assumption (DESIGN: the inclusion climate follows the organisation's leaders)",
+        source="assumption (the inclusion climate follows the organisation's leaders; Newmeasures: leaders who "
+        "mentor steer the organisation towards inclusion)",
         ge=0,
     )
     minority_climate_multiplier: float = param(
-        2.0, description="How much more strongly minority employees feel a climate change.", source=ASSUMPTION, ge=0
+        2.0,
+        description="Multiplier of the climate effect on the sense of inclusion of minority employees (1 for others).",
+        source=ASSUMPTION,
+        ge=0,
     )
     visibility_gain: float = param(
         0.15,
-        description="Share of the headroom in visibility a mentor gains per meeting, times quality and the level gap "
-        "as a share of the whole hierarchy.",
-        source="assumption (RMExpertise: The Hartford's mentors gained exposure)",
+        description="Share of the headroom in visibility the lower-level partner of a pair (the mentor in reverse "
+        "pairs, the mentee in top-down pairs) gains per meeting, times quality and the level gap as a share of the "
+        "whole hierarchy.",
+        source="assumption (RMExpertise: The Hartford's junior mentors gained exposure)",
         ge=0,
         le=1,
     )
-    visibility_decay: float = param(0.01, description="Weekly decay of visibility.", source=ASSUMPTION, ge=0, le=1)
+    visibility_decay: float = param(
+        0.01, description="Weekly share of visibility lost (it decays towards 0).", source=ASSUMPTION, ge=0, le=1
+    )
     sponsorship_gain: float = param(
         0.20,
-        description="Share of the headroom in sponsorship a mentor gains per meeting with a more senior mentee, times "
-        "quality and level gap share.",
-        source="assumption (RMExpertise: sponsorship and stretch development at The Hartford)",
+        description="Share of the headroom in sponsorship the lower-level partner of a pair (the mentor in reverse "
+        "pairs, the mentee in top-down pairs) gains per meeting, times quality and the level gap as a share of the "
+        "whole hierarchy.",
+        source="assumption (RMExpertise: sponsorship and stretch development for The Hartford's junior mentors)",
         ge=0,
         le=1,
     )
-    sponsorship_decay: float = param(0.005, description="Weekly decay of sponsorship.", source=ASSUMPTION, ge=0, le=1)
+    sponsorship_decay: float = param(
+        0.005, description="Weekly share of sponsorship lost (it decays towards 0).", source=ASSUMPTION, ge=0, le=1
+    )
 
 
 def leaders(level: np.ndarray, occupied: np.ndarray) -> np.ndarray:

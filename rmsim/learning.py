@@ -1,11 +1,19 @@
 """Knowledge transfer in meetings, spill-over to teams, forgetting and experience.
 
-Skills are proficiencies in [0, 1], one column per domain in
+Skills are proficiencies in [0, 1], one row per domain in
 :data:`rmsim.workforce.DOMAINS`. Each employee also has a *practised level*
-(``floor``): what daily work keeps in use. Mentoring lifts skills above the
-floor; without practice the excess decays (forgetting) while a small share of
-it is consolidated into the floor each week. A one-off gain therefore settles
-at ``consolidation / (consolidation + forgetting)`` of its size.
+(``floor``): what daily work keeps in use. Mentoring (and spill-over) lifts
+skills above the floor. Each week the excess first loses the forgetting share
+``phi = 1 - 0.5 ** (1 / forgetting_half_life_weeks)``, then the consolidation
+share ``kappa`` of what is left moves into the floor, so the excess shrinks by
+the factor ``(1 - phi) * (1 - kappa)`` a week. A one-off gain, left alone,
+therefore ends up practised in the share
+
+    kappa * (1 - phi) / (phi + kappa - phi * kappa)
+
+of its size (about 0.198 with the defaults; ``kappa / (kappa + phi)`` is the
+continuous-time approximation), as long as the cap of skills at 1 does not
+bind. Experience growth raises skills and floors alike, so it is not forgotten.
 """
 
 from __future__ import annotations
@@ -24,8 +32,9 @@ class LearningParams(Params):
 
     transfer_rate: float = param(
         0.10,
-        description="Share of the mentor-mentee skill gap closed in one meeting when willingness, openness and "
-        "relationship quality are all 1.",
+        description="Share of the gap to the more skilled partner that a learner closes in one meeting when the "
+        "learner's willingness and openness and the pair's relationship quality are all 1 (the mentor, as learner, "
+        "at reciprocity times this).",
         source=ASSUMPTION,
         ge=0,
         le=1,
@@ -39,32 +48,39 @@ class LearningParams(Params):
     )
     diversity_multiplier: float = param(
         0.5,
-        description="Extra inclusion-awareness transfer per demographic difference (gender, minority) between the pair.",
-        source="assumption (DESIGN: mentees' inclusion awareness grows with diverse mentors; Juma)",
+        description="Extra inclusion-awareness transfer, in either direction, per demographic difference (gender, "
+        "minority) between the pair.",
+        source="assumption (inclusion awareness grows more with a partner who differs; Juma: employees of colour "
+        "mentor managers on minority issues; Newmeasures)",
         ge=0,
     )
     forgetting_half_life_weeks: float = param(
         43.0,
-        description="Weeks until half of an unpractised skill gain is lost.",
-        source="Tatel & Ackerman (Psychological Bulletin): half the gain lost in ~6.5-13 months [V]; ~10 months used",
+        description="Half-life in weeks of forgetting alone: each week an unpractised gain loses the share "
+        "1 - 0.5 ** (1 / half-life), before consolidation (which slows the loss of the whole gain).",
+        source="Tatel & Ackerman 2025: without use, half of a procedural skill gain is lost after about 6.5 "
+        "(accuracy), 11 (mixed) and 13 (speed) months [V]; 43 weeks (about 10 months) chosen within that range, "
+        "and applying it to knowledge domains, are assumptions",
         gt=0,
     )
     consolidation_rate: float = param(
         0.004,
-        description="Weekly share of the unpractised gain that becomes practised (permanent).",
+        description="Weekly share of the unpractised gain left after forgetting that becomes practised (permanent).",
         source=ASSUMPTION,
         ge=0,
         le=1,
     )
     experience_growth: bool = param(
         True,
-        description="Skills whose initial profile rises with age (business, leadership) grow by that slope per year of work.",
+        description="Every employee's skills and practised levels in the domains whose initial profile rises with "
+        "age (business and leadership by default) grow by that slope per year (a 52nd of it each week), capped at 1.",
         source="assumption (the cross-sectional age slope read as on-the-job learning)",
     )
     spill_over: float = param(
         0.0,
-        description="Share of a mentee's weekly gain passed on to each direct report, scaled by the report's willingness "
-        "and headroom (0 disables the cascade).",
+        description="Share of a participant's meeting gains this week (mentee's, and the mentor's in two-way "
+        "learning) passed on to each of their direct reports, times the report's willingness and headroom; one level "
+        "down only (0 disables it).",
         source="assumption (RMBusiness: the practice can be cascaded to all levels)",
         ge=0,
         le=1,
@@ -76,7 +92,7 @@ class LearningParams(Params):
         if top > 1:
             raise ValueError(
                 f"transfer_rate * preparation_multiplier * (1 + 2 * diversity_multiplier) = {top:.3g} must be <= 1 "
-                "so a meeting never moves a learner past the teacher"
+                "so a single pair's meeting never moves its learner past the teacher"
             )
         return self
 
@@ -106,8 +122,16 @@ def transfer(
     mentor at full rate, the mentee (two-way learning) at ``reciprocity`` times
     the rate. The learner closes a share of the gap equal to ``transfer_rate``
     times their willingness and openness, the pair's quality, the preparation
-    multiplier, and, for inclusion awareness, the diversity multiplier. Both
-    directions use the skills from before the meeting.
+    multiplier, and, for inclusion awareness, ``1 + diversity_multiplier *
+    diversity``. Both directions use the skills from before the meeting.
+
+    Validation keeps that share at most 1, so within one pair the learner
+    never passes the teacher. An employee is in at most one pair, except a
+    mentor with several mentees (``mentor_capacity`` > 1): their gains from all
+    mentees add up and may pass even the most skilled of them, which is ruled
+    out only when ``mentor_capacity * reciprocity * transfer_rate *
+    preparation_multiplier * (1 + 2 * diversity_multiplier) <= 1``. Mentees
+    never pass their mentor.
 
     Parameters
     ----------
@@ -134,7 +158,7 @@ def transfer(
     -------
     tuple of numpy.ndarray
         Gains of mentees and of mentors, each ``(n_domains, n_pairs)`` and
-        non-negative; a learner never passes the teacher.
+        non-negative; each is at most the pair's gap (see above).
     """
     gap = skills[:, mentor] - skills[:, mentee]
     rate = params.transfer_rate * (params.preparation_multiplier if prepared else 1.0) * quality
@@ -181,6 +205,11 @@ def spill_over(skills: np.ndarray, manager: np.ndarray, gains: np.ndarray, willi
 
 def forget(skills: np.ndarray, floor: np.ndarray, params: LearningParams, positions: np.ndarray | None = None) -> None:
     """One week of forgetting unpractised gains and consolidating some of them.
+
+    The excess ``skills - floor`` first loses the share
+    :attr:`LearningParams.forgetting_rate`; then ``consolidation_rate`` of what
+    is left is added to the floor (see the module docstring for the long-run
+    share).
 
     Parameters
     ----------

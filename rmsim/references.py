@@ -34,13 +34,15 @@ LITERATURE: dict[str, str] = {
     "American Mathematical Monthly, 69(1), 9-15.",
     "Ghosh & Reio 2013": "Ghosh, R., & Reio, T. G. (2013). Career benefits associated with mentoring for mentors: "
     "a meta-analysis. Journal of Vocational Behavior, 83.",
-    "Tatel & Ackerman": "Tatel, C. E., & Ackerman, P. L. Meta-analysis of skill decay (Psychological Bulletin).",
+    "Tatel & Ackerman 2025": "Tatel, C. E., & Ackerman, P. L. (2025). Procedural skill retention and decay: "
+    "a meta-analytic review. Psychological Bulletin.",
     "Underhill 2006": "Underhill, C. M. (2006). The effectiveness of mentoring programs in corporate settings: "
     "a meta-analytical review. Journal of Vocational Behavior, 68.",
     "White 1970": "White, H. C. (1970). Chains of Opportunity: System Models of Mobility in Organizations. "
     "Harvard University Press.",
     "Pew": "Pew Research Center, generation birth-year boundaries (Boomers 1946-64, Gen X 1965-80, "
     "Millennials 1981-96, Gen Z 1997-2012).",
-    "Gallup": "Gallup, State of the American Workplace / State of the Global Workplace (2016, 2024).",
+    "Gallup 2016": "Gallup (2016). How Millennials Want to Work and Live. Gallup, Inc.",
+    "Gallup 2024": "Gallup (2024). State of the Global Workplace: 2024 Report. Gallup, Inc.",
 }
 """Published literature cited in parameter sources."""

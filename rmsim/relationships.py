@@ -1,11 +1,14 @@
 """Relationship quality of mentoring pairs, early dissolution and end-of-programme ratings.
 
-A pair starts with a *fit*: a base level raised by profile similarity,
-preparation and informality and lowered by status threat (a senior mentee
-feeling patronised by a junior mentor). Quality starts near the fit and moves
-towards each meeting's experience; pairs whose quality falls below a threshold
-face a weekly hazard of dissolving. Completed pairs' mentees rate the
-programme on 5-point items.
+A pair starts with a *fit*: a base level shifted by profile similarity
+(relative to 0.5), raised by preparation and by an informal programme, and
+lowered by status threat (a mentee at a higher level than the mentor feeling
+patronised, as in reverse pairs). Quality starts at the fit plus noise and,
+at each meeting, moves a share of the way towards that meeting's experience:
+the fit shifted by the mentor's communication and the mentee's openness, plus
+noise. Every week, pairs whose quality is below a threshold face a hazard of
+dissolving. The mentees of pairs that run their full term rate the programme
+on two 5-point items.
 """
 
 from __future__ import annotations
@@ -20,7 +23,11 @@ class RelationshipParams(Params):
     """Parameters of relationship quality, dissolution and ratings."""
 
     base_quality: float = param(
-        0.55, description="Fit of an average pair before the effects below.", source=ASSUMPTION, ge=0, le=1
+        0.55,
+        description="Fit of a pair before the effects below (similarity 0.5, unprepared, formal, no status threat).",
+        source=ASSUMPTION,
+        ge=0,
+        le=1,
     )
     similarity_effect: float = param(
         0.30,

@@ -1,13 +1,25 @@
 """Exits, retirement and replacement hiring.
 
-Each week every employee leaves with a probability set by their age band
-(annual base rates from the BLS), multiplied by a relative risk that falls
-with engagement and sense of inclusion. The relative risks are normalised
-within each age band over the current workforce's *baseline* states, so that
-an organisation where everyone sits at their baseline (the control) reproduces
-the base rates exactly in expectation, while a programme that lifts states
-above baseline lowers exits. Older employees also retire. Vacated positions are
-refilled by external hires, younger on average than the people at that level.
+Quits. Each age band has an annual base exit rate (from the BLS tenure
+shares, read as annual exit rates), converted to a weekly hazard
+``h = 1 - (1 - rate) ** (1 / 52)`` and multiplied by ``exit_rate_scale``. An
+employee's relative risk is ``exp(engagement_effect * engagement +
+inclusion_effect * inclusion)``. Each week it is divided by the mean relative
+risk at the *baseline* states of the current occupants of the same age band,
+and the weekly quit probability is ``h`` times that normalised risk (capped
+at 1). A workforce at its baseline states thus quits at exactly the base
+hazards in expectation (unless the cap binds), while a programme that lifts
+engagement or sense of inclusion above baseline lowers quits.
+
+Retirement. From ``retirement_min_age`` employees retire with a weekly
+probability converted from ``retirement_rate``, and all retire at
+``retirement_age``. Retirement is drawn first and the quit probability applies
+to those who do not retire, so at those ages exits exceed the base rate.
+
+Hiring. Vacated positions not held for promotion are refilled by external
+hires whose ages are normal around the mean age at the position's level in the
+*initial* workforce minus ``hire_age_offset``, with that level's initial
+standard deviation, clipped to working age.
 """
 
 from __future__ import annotations
@@ -38,42 +50,52 @@ class RetentionParams(Params):
 
     exit_rates: dict[str, float] = param(
         _DEFAULT_EXIT,
-        description="Annual probability of leaving by age band (under_25, 25_34, 35_44, 45_54, 55_plus).",
+        description="Annual probability of quitting at baseline states, by age band (under_25, 25_34, 35_44, 45_54, "
+        "55_plus); each is converted to a weekly hazard 1 - (1 - rate) ** (1 / 52).",
         source="BLS Employee Tenure, January 2016: share of workers with 12 months' tenure or less by age (20-24 50.8%, "
-        "25-34 28.9%, 35-44 17.1%, 45-54 12.4%, 55-64 10.2%) [V], read as the annual exit rate of a steady-state "
-        "workforce [assumption]",
+        "25-34 28.9%, 35-44 17.1%, 45-54 12.4%, 55-64 10.2%) [V]; reading these shares as the annual exit rates of a "
+        "steady-state workforce, and using the 20-24 share for all under 25 and the 55-64 share for all 55 and over, "
+        "are assumptions",
     )
     exit_rate_scale: float = param(
         1.0,
-        description="Multiplier of all base exit rates, to match an organisation's own turnover.",
+        description="Multiplier of every band's weekly base hazard, to match an organisation's own turnover (an annual "
+        "rate p becomes about 1 - (1 - p) ** scale).",
         source=ASSUMPTION,
         ge=0,
         le=10,
     )
     engagement_effect: float = param(
         -2.0,
-        description="Change in log exit hazard per unit of engagement (0-1 scale).",
-        source="assumption (sign: Gallup; size kept modest because satisfaction-turnover correlations rarely exceed "
-        ".40 and predictors explain < 20% of turnover variance [V])",
+        description="Change in the log weekly quit probability per unit of engagement (0-1 scale).",
+        source="assumption (sign: Gallup 2016, engaged millennials are less likely to say they would switch jobs [S]; "
+        "size kept modest because satisfaction-turnover correlations rarely exceed .40 and predictors explain < 20% "
+        "of turnover variance, figures not traced to a primary source)",
         le=0,
     )
     inclusion_effect: float = param(
         -1.0,
-        description="Change in log exit hazard per unit of sense of inclusion.",
-        source="assumption (Newmeasures: 47% of millennials say inclusion matters in a job search [V])",
+        description="Change in the log weekly quit probability per unit of sense of inclusion (0-1 scale).",
+        source="assumption (sign at most: Newmeasures, 47% of millennials say a diverse and inclusive workplace "
+        "matters in a job search [V])",
         le=0,
     )
     retirement_min_age: float = param(60.0, description="Age from which employees may retire.", source=ASSUMPTION, ge=40, le=90)
     retirement_rate: float = param(
-        0.10, description="Annual probability of retiring from retirement_min_age on.", source=ASSUMPTION, ge=0, le=1
+        0.10,
+        description="Annual probability of retiring from retirement_min_age on (converted to a weekly probability).",
+        source=ASSUMPTION,
+        ge=0,
+        le=1,
     )
     retirement_age: float = param(
         67.0, description="Age at which everyone retires.", source="assumption (US full retirement age)", ge=40, le=100
     )
     hire_age_offset: float = param(
         3.0,
-        description="Years by which replacement hires are younger than the mean age at their level.",
-        source="assumption (DESIGN: replacement hires are younger on average)",
+        description="Years by which replacement hires are on average younger than the mean age at their level in the "
+        "initial workforce.",
+        source="assumption (replacement hires are younger on average)",
     )
 
     @field_validator("exit_rates")
@@ -131,8 +153,10 @@ def exit_probability(
     Notes
     -----
     The relative risk of the current states is divided by the mean baseline
-    risk of the occupants in the same age band, so that a workforce at its
-    baseline states leaves at exactly the base rates in expectation.
+    risk of the current occupants of the same age band and multiplied by the
+    band's weekly base hazard, then capped at 1, so that a workforce at its
+    baseline states quits at exactly the base hazards in expectation (unless
+    the cap binds).
     """
     n_bands = len(EXIT_AGE_BANDS)
     band = np.where(occupied, age_band(age), n_bands)  # vacant positions fall in an extra band
@@ -157,7 +181,13 @@ def retirement_probability(age: np.ndarray, occupied: np.ndarray, params: Retent
 def hire_ages(
     rng: np.random.Generator, levels: np.ndarray, mean_by_level: np.ndarray, sd_by_level: np.ndarray, params: RetentionParams
 ) -> np.ndarray:
-    """Ages of new hires at ``levels``: normal around the level mean minus the offset, within working age."""
+    """Ages of new hires at ``levels``: normal around the level mean minus the offset, within working age.
+
+    ``mean_by_level`` and ``sd_by_level`` are the mean and standard deviation
+    of age at each level in the initial workforce
+    (:func:`rmsim.workforce.hiring_profile`); ages are clipped to
+    ``[WORKING_AGE[0], WORKING_AGE[1] - 1]``.
+    """
     from rmsim.workforce import WORKING_AGE
 
     mean = mean_by_level[levels] - params.hire_age_offset

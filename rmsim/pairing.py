@@ -24,12 +24,18 @@ Policies live in a registry. Register your own with :func:`register_policy`::
         return rmsim.Matching(np.array(juniors, dtype=int), np.array(seniors, dtype=int))
 
     rmsim.run(programme={"policy": "same_department"})
+
+A policy may also declare a ``check(params, field)`` (``register_policy(...,
+check=...)``) that rejects bad values of its parameters when the programme is
+validated, before any cohort is matched.
 """
 
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
+import math
+import numbers
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -145,6 +151,8 @@ class Matching:
 
 
 PolicyFunction = Callable[..., Matching]
+ParamsCheck = Callable[[dict[str, object], str], None]
+"""``check(params, field)``: raise :class:`ConfigError` naming ``f"{field}.<parameter>"`` for a bad value."""
 
 
 @dataclass(frozen=True)
@@ -160,12 +168,18 @@ class PairingPolicy:
         One line, shown by ``rmsim policies``.
     reverse : bool
         True when the junior mentors the senior.
+    check : callable or None
+        ``check(params, field)``, called by :meth:`check_params` with the
+        parameters given in ``programme.policy_params`` (defaults are not
+        filled in) and the dotted path of that field; it raises
+        :class:`ConfigError` for a value the policy cannot use.
     """
 
     name: str
     function: PolicyFunction
     description: str
     reverse: bool = True
+    check: ParamsCheck | None = None
 
     @property
     def parameters(self) -> dict[str, object]:
@@ -174,11 +188,27 @@ class PairingPolicy:
         return {name: p.default for name, p in signature.parameters.items() if p.kind == p.KEYWORD_ONLY and name != "capacity"}
 
     def check_params(self, params: dict[str, object], field: str = "programme.policy_params") -> None:
-        """Raise :class:`ConfigError` for parameters the policy does not take."""
+        """Raise :class:`ConfigError` for parameters the policy does not take or values its ``check`` rejects.
+
+        Parameters
+        ----------
+        params
+            The policy's keyword parameters, as given in ``programme.policy_params``.
+        field
+            Dotted path of ``params``, used in error messages.
+        """
         accepts_any = any(p.kind == p.VAR_KEYWORD for p in inspect.signature(self.function).parameters.values())
         unknown = sorted(set(params) - set(self.parameters))
         if unknown and not accepts_any:
             raise ConfigError(field, params, f"policy '{self.name}' takes {sorted(self.parameters) or 'no parameters'}")
+        if self.check is None:
+            return
+        try:
+            self.check(dict(params), field)
+        except ConfigError:
+            raise
+        except (TypeError, ValueError) as error:  # a check that raised a plain error still names the field
+            raise ConfigError(field, params, f"policy '{self.name}': {error}") from None
 
     def __call__(self, pool: CandidatePool, rng: np.random.Generator, *, capacity: int = 1, **params: object) -> Matching:
         """Match ``pool`` and check the result is a valid matching."""
@@ -207,33 +237,53 @@ _REGISTRY: dict[str, PairingPolicy] = {}
 
 
 def register_policy(
-    name: str, *, description: str, reverse: bool = True, replace: bool = False
+    name: str,
+    *,
+    description: str,
+    reverse: bool = True,
+    replace: bool = False,
+    check: ParamsCheck | None = None,
 ) -> Callable[[PolicyFunction], PolicyFunction]:
     """Register a pairing policy under ``name`` (use as a decorator).
 
     Parameters
     ----------
     name
-        Name used in ``programme.policy``.
+        Name used in ``programme.policy``: a non-empty string of letters,
+        digits and underscores.
     description
         One line for ``rmsim policies``.
     reverse
         Whether the junior of each pair is the mentor.
     replace
         Allow replacing an existing policy of the same name.
+    check
+        Optional ``check(params, field)`` run when a :class:`~rmsim.Programme`
+        using the policy is validated: ``params`` holds the keyword parameters
+        given in ``programme.policy_params`` and ``field`` its dotted path
+        (``"programme.policy_params"``). Raise :class:`ConfigError` naming
+        ``f"{field}.<parameter>"``, the value and what is allowed.
 
     Returns
     -------
     callable
         The decorator; it returns the function unchanged.
+
+    Raises
+    ------
+    ConfigError
+        For an invalid name (field ``policy name``), a check that is not
+        callable, or a name already registered without ``replace=True``.
     """
-    if not name or not name.replace("_", "").isalnum():
-        raise ConfigError("policy name", name, "use letters, digits and underscores")
+    if not isinstance(name, str) or not name or not name.replace("_", "").isalnum():
+        raise ConfigError("policy name", name, "a non-empty string; use letters, digits and underscores")
+    if check is not None and not callable(check):
+        raise ConfigError("policy check", check, "a function check(params, field), or None")
 
     def decorate(function: PolicyFunction) -> PolicyFunction:
         if name in _REGISTRY and not replace:
             raise ConfigError("policy name", name, "already registered; pass replace=True to replace it")
-        _REGISTRY[name] = PairingPolicy(name, function, description, reverse)
+        _REGISTRY[name] = PairingPolicy(name, function, description, reverse, check)
         return function
 
     return decorate
@@ -289,6 +339,26 @@ def _greedy(score: np.ndarray, capacity: int) -> Matching:
 def _scaled(matrix: np.ndarray) -> np.ndarray:
     top = matrix.max() if matrix.size else 0.0
     return matrix / top if top > 0 else np.zeros_like(matrix, dtype=float)
+
+
+def _is_finite_number(value: object) -> bool:
+    """True for a finite real number (not a bool)."""
+    return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_)) and math.isfinite(value)
+
+
+def _check_number(
+    params: dict[str, object], name: str, field: str, *, minimum: float | None = None, none: str | None = None
+) -> None:
+    """Raise :class:`ConfigError` unless ``params[name]``, when given, is a finite number ``>= minimum``.
+
+    ``none`` says what None means, when None is allowed.
+    """
+    if name not in params or (none is not None and params[name] is None):
+        return
+    value = params[name]
+    if not _is_finite_number(value) or (minimum is not None and value < minimum):  # type: ignore[operator]
+        allowed = "a finite number" + (f" >= {minimum:g}" if minimum is not None else "")
+        raise ConfigError(f"{field}.{name}", value, allowed + (f", or None ({none})" if none is not None else ""))
 
 
 # --------------------------------------------------------------------------- built-in policies
@@ -347,35 +417,83 @@ def common_interests(pool: CandidatePool, rng: np.random.Generator, *, capacity:
     return _assign(pool.similarity(), capacity)
 
 
+def _resolution(bonus: float, n_pairs: int) -> float:
+    """Smallest non-zero difference ``|a + bonus * b|`` for integers ``|a| <= 2 n_pairs``, ``|b| <= n_pairs``, at most 1.
+
+    These are the possible differences between two matchings' totals of
+    ``diversity + bonus * [junior is under-represented]``. Differences below
+    1e-9 count as ties (rounding of ``bonus``).
+    """
+    multiples = abs(bonus) * np.arange(1, n_pairs + 1)
+    distance = np.abs(multiples - np.clip(np.round(multiples), 0, 2 * n_pairs))
+    distance = distance[distance > 1e-9]
+    return float(min(1.0, distance.min())) if len(distance) else 1.0
+
+
+def _check_diversity_first(params: dict[str, object], field: str) -> None:
+    _check_number(params, "underrepresented_bonus", field)
+
+
 @register_policy(
     "diversity_first",
     description="Favour pairs that differ in gender or minority status, juniors from under-represented groups first (P&G).",
+    check=_check_diversity_first,
 )
 def diversity_first(
     pool: CandidatePool, rng: np.random.Generator, *, capacity: int = 1, underrepresented_bonus: float = 0.5
 ) -> Matching:
-    """Maximise demographic difference within pairs, with priority to women and minority juniors.
+    """Pair across demographic differences, with priority to women and minority juniors.
+
+    A pair is *diverse* when its junior and senior differ in gender or in
+    minority status (:meth:`CandidatePool.diversity` > 0). Among the
+    assignments that pair as many mentees as the mentors' capacity allows, the
+    policy picks, in strict order of priority, one that
+
+    1. has the most diverse pairs;
+    2. then has the largest total of ``diversity + underrepresented_bonus`` for
+       each junior who is a woman or from a minority;
+    3. then has the largest total scaled teaching gap (the tie-break).
+
+    One optimal assignment on a single score does this: the weights of the
+    three terms are set from the pool so that no change in a later term can
+    outweigh a change in an earlier one.
 
     Parameters
     ----------
     underrepresented_bonus
-        Score added when the junior is a woman or from a minority.
+        Score added, at the second level, when the junior is a woman or from a
+        minority (a finite number).
     """
+    n_juniors, n_seniors = len(pool.juniors), len(pool.seniors)
+    n_pairs = min(n_seniors, n_juniors * capacity)
+    if n_pairs == 0:
+        return Matching(np.empty(0), np.empty(0))
+    diversity = pool.diversity()
     under = ((pool.juniors.gender == 1) | pool.juniors.minority).astype(float)
-    score = pool.diversity() + underrepresented_bonus * under[:, None] + 0.1 * _scaled(pool.teaching_gap())
+    priority = diversity + underrepresented_bonus * under[:, None]
+    # totals of `priority` that differ, differ by at least `_resolution`; all tie-breaks together stay below half of it
+    tie_weight = _resolution(underrepresented_bonus, n_pairs) / (2 * n_pairs)
+    # one more diverse pair outweighs any change in the priority and tie-break totals over n_pairs pairs
+    diverse_weight = n_pairs * (float(np.ptp(priority)) + tie_weight) + 1.0
+    score = diverse_weight * (diversity > 0) + priority + tie_weight * _scaled(pool.teaching_gap())
     return _assign(score, capacity)
+
+
+def _check_stable_matching(params: dict[str, object], field: str) -> None:
+    _check_number(params, "noise", field, minimum=0.0)
 
 
 @register_policy(
     "stable_matching",
     description="Deferred acceptance: seniors propose to juniors they learn most from; juniors prefer senior, similar partners.",
+    check=_check_stable_matching,
 )
 def stable_matching(pool: CandidatePool, rng: np.random.Generator, *, capacity: int = 1, noise: float = 0.1) -> Matching:
     """A stable matching (Gale & Shapley 1962) with preferences on both sides.
 
     Seniors rank juniors by scaled teaching gap plus similarity; juniors rank
     seniors by level (visibility) plus similarity; each preference has
-    independent normal noise of standard deviation ``noise``.
+    independent normal noise of standard deviation ``noise`` (finite, >= 0).
     """
     n_j, n_s = len(pool.juniors), len(pool.seniors)
     if n_j == 0 or n_s == 0:
@@ -406,9 +524,33 @@ def stable_matching(pool: CandidatePool, rng: np.random.Generator, *, capacity: 
 _DEFAULT_WEIGHTS = {"skill_gap": 1.0, "similarity": 1.0, "diversity": 0.5}
 
 
+def _weights(weights: object, field: str) -> dict[str, float]:
+    """The criteria weights of ``weighted_score`` (defaults for None), or :class:`ConfigError` naming ``field``."""
+    if weights is None:
+        return dict(_DEFAULT_WEIGHTS)
+    allowed = f"criteria are {sorted(_DEFAULT_WEIGHTS)}, each with a finite weight >= 0 and at least one weight > 0"
+    if not isinstance(weights, Mapping):
+        raise ConfigError(field, weights, f"a mapping of criteria to weights; {allowed}")
+    unknown = [name for name in weights if name not in _DEFAULT_WEIGHTS]
+    if unknown:
+        raise ConfigError(field, weights, f"unknown criteria {unknown}; {allowed}")
+    bad = {name: value for name, value in weights.items() if not _is_finite_number(value) or value < 0}
+    if bad:
+        raise ConfigError(field, weights, f"invalid weights {bad}; {allowed}")
+    if not any(value > 0 for value in weights.values()):
+        raise ConfigError(field, weights, f"every weight is 0, so every pair would score the same; {allowed}")
+    return {name: float(value) for name, value in weights.items()}
+
+
+def _check_weighted_score(params: dict[str, object], field: str) -> None:
+    _weights(params.get("weights"), f"{field}.weights")
+    _check_number(params, "min_score", field, none="keep every pair")
+
+
 @register_policy(
     "weighted_score",
     description="Optimal assignment on a weighted score of skill gap, similarity and diversity (as mentoring software does).",
+    check=_check_weighted_score,
 )
 def weighted_score(
     pool: CandidatePool,
@@ -425,14 +567,20 @@ def weighted_score(
     weights
         Weights of the criteria ``skill_gap``, ``similarity`` and ``diversity``
         (each scaled to [0, 1] first); missing criteria weigh 0 when a dict is
-        given. Default: 1, 1 and 0.5.
+        given. Each weight is a finite number >= 0 and at least one is > 0.
+        Default: 1, 1 and 0.5.
     min_score
-        Pairs with a lower weighted score are left unmatched.
+        Pairs with a lower weighted score are left unmatched (a finite number,
+        or None to keep every pair).
+
+    Raises
+    ------
+    ConfigError
+        For invalid ``weights`` or ``min_score``; a :class:`~rmsim.Programme`
+        using this policy rejects them when it is validated.
     """
-    weights = dict(_DEFAULT_WEIGHTS if weights is None else weights)
-    unknown = sorted(set(weights) - set(_DEFAULT_WEIGHTS))
-    if unknown:
-        raise ConfigError("programme.policy_params.weights", weights, f"criteria are {sorted(_DEFAULT_WEIGHTS)}")
+    _check_number({"min_score": min_score}, "min_score", "programme.policy_params", none="keep every pair")
+    weights = _weights(weights, "programme.policy_params.weights")
     score = (
         weights.get("skill_gap", 0.0) * _scaled(pool.teaching_gap())
         + weights.get("similarity", 0.0) * pool.similarity()

@@ -18,6 +18,7 @@ import numpy as np
 from pydantic import field_validator, model_validator
 
 from rmsim._base import ASSUMPTION, Params, param
+from rmsim.errors import ConfigError
 from rmsim.pairing import CandidatePool, Matching, PairingPolicy, Side, get_policy
 from rmsim.workforce import DOMAINS, LEVELS, Workforce, generation_of
 
@@ -60,7 +61,7 @@ class Programme(Params):
     cohort_interval_weeks: int = param(52, description="Weeks between cohort launches.", source=ASSUMPTION, ge=1)
     cohort_size: int = param(
         40,
-        description="Most seniors enrolled per cohort (one pair each).",
+        description="Most seniors enrolled per cohort (one pair each; up to mentor_capacity pairs each when seniors mentor).",
         source="assumption (The Hartford's first wave: 12 pairs)",
         ge=1,
     )
@@ -125,7 +126,8 @@ class Programme(Params):
     )
     shortlist_factor: float = param(
         3.0,
-        description="Juniors shortlisted per senior place divided by mentor capacity.",
+        description="Juniors shortlisted per junior place in the cohort: per senior divided by mentor capacity when "
+        "juniors mentor, per senior times mentor capacity when seniors mentor.",
         source="assumption (RMExpertise: a list of prospective mentors)",
         ge=1,
     )
@@ -164,11 +166,20 @@ class Programme(Params):
 
     @model_validator(mode="after")
     def _consistent(self) -> Programme:
-        if max(map(LEVELS.index, self.junior_levels)) >= min(map(LEVELS.index, self.senior_levels)):
-            raise ValueError(
-                f"every junior level must be below every senior level (junior_levels {self.junior_levels}, "
-                f"senior_levels {self.senior_levels})"
+        lowest_senior = min(map(LEVELS.index, self.senior_levels))
+        if max(map(LEVELS.index, self.junior_levels)) >= lowest_senior:
+            below = list(LEVELS[:lowest_senior])
+            raise ConfigError(
+                "programme.junior_levels",
+                self.junior_levels,
+                f"every junior level must be below every senior level; with senior_levels {self.senior_levels}, "
+                + (
+                    f"allowed: a non-empty subset of {below}"
+                    if below
+                    else f"none is allowed: remove the lowest level '{LEVELS[0]}' from senior_levels"
+                ),
             )
+        # the policy's own check rejects bad parameter values now, not when a cohort is matched
         get_policy(self.policy).check_params(self.policy_params)
         return self
 
@@ -216,10 +227,42 @@ def side(wf: Workforce, positions: np.ndarray, year: float) -> Side:
     )
 
 
+def shortlist_size(n_seniors: int, programme: Programme) -> int:
+    """Most juniors shortlisted for a cohort of ``n_seniors`` seniors.
+
+    ``shortlist_factor`` times the juniors the cohort can pair. In a reverse
+    policy the juniors mentor and each takes up to ``mentor_capacity``
+    seniors, so ``n_seniors / mentor_capacity`` juniors are needed; when seniors
+    mentor (``traditional``) each takes up to ``mentor_capacity`` juniors, so
+    ``n_seniors * mentor_capacity`` juniors can be paired.
+
+    Parameters
+    ----------
+    n_seniors
+        Seniors in the cohort's pool.
+    programme
+        The programme (its policy sets who mentors).
+
+    Returns
+    -------
+    int
+        ``ceil(shortlist_factor * n_seniors / mentor_capacity)`` in reverse
+        policies, ``ceil(shortlist_factor * n_seniors * mentor_capacity)`` when
+        seniors mentor.
+    """
+    factor, capacity = programme.shortlist_factor, programme.mentor_capacity
+    if get_policy(programme.policy).reverse:
+        return int(np.ceil(factor * n_seniors / capacity))
+    return int(np.ceil(factor * n_seniors * capacity))
+
+
 def candidate_pool(
     rng: np.random.Generator, wf: Workforce, year: float, programme: Programme
 ) -> tuple[CandidatePool, np.ndarray, np.ndarray]:
     """Recruit one cohort's candidates.
+
+    At most ``cohort_size`` seniors and :func:`shortlist_size` juniors, each
+    chosen at random among those enrolled or volunteering.
 
     Returns
     -------
@@ -242,7 +285,7 @@ def candidate_pool(
     else:
         seniors = volunteers(rng, seniors_eligible, wf.willingness, mean_w, programme)
     seniors = rng.permutation(seniors)[: programme.cohort_size]
-    places = int(np.ceil(programme.shortlist_factor * len(seniors) / programme.mentor_capacity))
+    places = shortlist_size(len(seniors), programme)
     juniors = rng.permutation(juniors)[:places]
     juniors.sort()
     seniors.sort()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections.abc import Callable, Iterator
 
@@ -11,9 +12,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
+from scipy.optimize import linear_sum_assignment
 
 import rmsim
-from rmsim import LEVELS, ConfigError
+from rmsim import LEVELS, ConfigError, Scenario
 from rmsim.pairing import _REGISTRY, CandidatePool, Matching, PairingPolicy, Side, get_policy
 from rmsim.programme import Programme, match
 
@@ -135,6 +137,17 @@ def brute_force_best(score: np.ndarray, capacity: int) -> float:
         for perm in itertools.permutations(range(n_s), len(slots)):
             best = max(best, sum(score[slots[i], s] for i, s in enumerate(perm)))
     return float(best)
+
+
+def maximum_matchings(n_juniors: int, n_seniors: int, capacity: int) -> Iterator[Matching]:
+    """Every matching of maximum size (each junior up to ``capacity`` seniors), some more than once."""
+    slots = np.repeat(np.arange(n_juniors), capacity)
+    if len(slots) >= n_seniors:
+        for perm in itertools.permutations(range(len(slots)), n_seniors):
+            yield Matching(slots[np.array(perm, dtype=np.int64)], np.arange(n_seniors))
+    else:
+        for perm in itertools.permutations(range(n_seniors), len(slots)):
+            yield Matching(slots, np.array(perm, dtype=np.int64))
 
 
 def assert_valid(m: Matching, n_juniors: int, n_seniors: int, capacity: int, *, reverse: bool = True) -> None:
@@ -348,14 +361,101 @@ def test_stable_matching_noise_changes_preferences() -> None:
 # --------------------------------------------------------------------------- diversity first
 
 
+def diversity_key(pool: CandidatePool, m: Matching, bonus: float) -> tuple[int, float, float]:
+    """What diversity_first ranks, in order: diverse pairs, total difference plus bonus, total skill gap."""
+    diversity = diversity_matrix(pool)
+    priority = diversity + bonus * underrepresented(pool)[:, None]
+    return int((diversity[m.junior, m.senior] > 0).sum()), total(priority, m), total(gap_matrix(pool), m)
+
+
 @FAST
-@given(n_juniors=st.integers(0, 6), n_seniors=st.integers(0, 4), capacity=st.integers(1, 2), seed=seeds)
-def test_diversity_first_maximises_difference_plus_priority(n_juniors: int, n_seniors: int, capacity: int, seed: int) -> None:
-    # The skill-gap tie-break adds at most 0.1 per pair, so with at most 4 pairs the optimum also maximises diversity + bonus.
+@given(
+    n_juniors=st.integers(0, 5),
+    n_seniors=st.integers(0, 4),
+    capacity=st.integers(1, 2),
+    seed=seeds,
+    bonus=st.sampled_from([0.5, 0.0, 1.5, -0.3, 2.0]),
+)
+def test_diversity_first_is_lexicographically_optimal(
+    n_juniors: int, n_seniors: int, capacity: int, seed: int, bonus: float
+) -> None:
+    # Brute force over every maximum matching: most diverse pairs, then most difference plus bonus, then most skill gap.
     pool = make_pool(np.random.default_rng(seed), n_juniors, n_seniors)
-    primary = diversity_matrix(pool) + 0.5 * underrepresented(pool)[:, None]
-    got = total(primary, call("diversity_first", pool, seed, capacity))
-    assert got == pytest.approx(brute_force_best(primary, capacity), abs=1e-9)
+    keys = [diversity_key(pool, m, bonus) for m in maximum_matchings(n_juniors, n_seniors, capacity)]
+    best_count = max(k[0] for k in keys)
+    best_priority = max(k[1] for k in keys if k[0] == best_count)
+    best_gap = max(k[2] for k in keys if k[0] == best_count and k[1] > best_priority - 1e-9)
+    m = call("diversity_first", pool, seed, capacity, underrepresented_bonus=bonus)
+    assert_valid(m, n_juniors, n_seniors, capacity)
+    count, priority, gap = diversity_key(pool, m, bonus)
+    assert count == best_count
+    assert priority == pytest.approx(best_priority, abs=1e-9)
+    assert gap == pytest.approx(best_gap, abs=1e-9)
+
+
+@settings(max_examples=15, deadline=None)
+@given(n_juniors=st.integers(10, 40), n_seniors=st.integers(10, 30), capacity=capacities, seed=seeds)
+def test_diversity_first_tie_break_never_outweighs_diversity_in_large_pools(
+    n_juniors: int, n_seniors: int, capacity: int, seed: int
+) -> None:
+    # With many pairs the summed skill-gap tie-break must still not trade away a diverse pair or any difference.
+    pool = make_pool(np.random.default_rng(seed), n_juniors, n_seniors)
+    diversity = diversity_matrix(pool)
+    primary = 1000.0 * (diversity > 0) + diversity + 0.5 * underrepresented(pool)[:, None]  # 1000 > 30 pairs * 2.5
+    rows, cols = linear_sum_assignment(np.repeat(primary, capacity, axis=0), maximize=True)
+    best = Matching(rows // capacity, cols)
+    m = call("diversity_first", pool, seed, capacity)
+    assert diversity_key(pool, m, 0.5)[:2] == pytest.approx(diversity_key(pool, best, 0.5)[:2], abs=1e-9)
+
+
+@dataclasses.dataclass(frozen=True)
+class FixedPool(CandidatePool):
+    """A pool whose diversity and teaching-gap matrices are given, to build hard cases for diversity_first."""
+
+    fixed_diversity: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros((0, 0)))
+    fixed_gap: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros((0, 0)))
+
+    def diversity(self) -> np.ndarray:
+        return self.fixed_diversity
+
+    def teaching_gap(self) -> np.ndarray:
+        return self.fixed_gap
+
+
+@pytest.mark.parametrize("n", [3, 15, 40])
+@pytest.mark.parametrize("level", ["diverse pairs", "total difference"])
+def test_diversity_first_lower_levels_never_outweigh_a_higher_one_however_many_pairs(n: int, level: str) -> None:
+    # Junior i may pair with senior i (assignment Y) or senior i + 1 mod n (assignment X); every other pair differs in
+    # nothing and so is never worth taking. Y has the larger skill gap in every pair, X wins on a higher level by as
+    # little as possible: one more diverse pair, or one more difference. Both gaps grow with n; the choice must not.
+    pool = make_pool(np.random.default_rng(n), n, n)
+    majority_men = [0] * n, [False] * n  # no junior has priority
+    pool = CandidatePool(with_demographics(pool.juniors, *majority_men), with_demographics(pool.seniors, *majority_men))
+    y, x = np.arange(n), (np.arange(n) + 1) % n
+    diversity = np.zeros((n, n))
+    if level == "diverse pairs":  # X: n pairs differing once; Y: n - 1 pairs differing twice and one not at all
+        diversity[y, x] = 1.0
+        diversity[y, y] = 2.0
+        diversity[0, 0] = 0.0
+    else:  # X: every pair differs once, one twice; Y: every pair differs once
+        diversity[y, x] = 1.0
+        diversity[y, y] = 1.0
+        diversity[0, 1] = 2.0
+    gap = np.zeros((n, n))
+    gap[y, y] = 1.0
+    fixed = FixedPool(pool.juniors, pool.seniors, pool.topics, fixed_diversity=diversity, fixed_gap=gap)
+    m = call("diversity_first", fixed, 0)
+    np.testing.assert_array_equal(m.senior[np.argsort(m.junior)], x)
+
+
+def test_diversity_first_without_differences_maximises_the_skill_gap() -> None:
+    # Everyone a majority man: no pair is diverse, no junior has priority, so only the tie-break decides.
+    pool = make_pool(np.random.default_rng(13), 7, 5)
+    juniors = with_demographics(pool.juniors, [0] * 7, [False] * 7)
+    seniors = with_demographics(pool.seniors, [0] * 5, [False] * 5)
+    pool = CandidatePool(juniors, seniors, pool.topics)
+    gap = gap_matrix(pool)
+    assert total(gap, call("diversity_first", pool, 0)) == pytest.approx(total(gap, call("skill_gap_optimal", pool, 0)))
 
 
 @FAST
@@ -422,11 +522,6 @@ def test_diversity_first_with_juniors_outnumbering_seniors_prefers_women_and_min
     assert sorted(m.junior.tolist()) == [2, 3]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="diversity_first maximises the total number of differences, not the number of diverse pairs: with a tie in "
-    "total difference the skill-gap tie-break can keep a same-gender, same-minority pair (rmsim/pairing.py, diversity_first)",
-)
 def test_diversity_first_picks_a_fully_diverse_assignment_when_one_exists() -> None:
     pool = make_pool(np.random.default_rng(0), 2, 2, random_topics=False)
     # j0 male majority, j1 male minority; s0 woman minority, s1 male minority.
@@ -477,14 +572,74 @@ def test_weighted_score_unknown_criterion_in_a_run_is_a_config_error() -> None:
     assert info.value.field == "programme.policy_params.weights"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="weighted_score checks its weights only when a cohort is matched (rmsim/pairing.py, weighted_score), so "
-    "Programme accepts unknown criteria and a run whose cohorts start after the horizon never reports them",
-)
 def test_programme_rejects_unknown_weight_criteria_up_front() -> None:
     with pytest.raises((ConfigError, ValidationError), match=r"programme\.policy_params\.weights"):
         Programme(policy="weighted_score", policy_params={"weights": {"speed": 1.0}})
+    # even when no cohort starts before the horizon
+    late = {"policy": "weighted_score", "policy_params": {"weights": {"speed": 1.0}}, "start_week": 50}
+    with pytest.raises(ConfigError) as info:
+        rmsim.run(seed=1, employees=200, weeks=2, programme=late)
+    assert info.value.field == "programme.policy_params.weights"
+
+
+CRITERIA = "criteria are ['diversity', 'similarity', 'skill_gap']"
+WEIGHTS = "programme.policy_params.weights"
+MIN_SCORE = "programme.policy_params.min_score"
+
+
+@pytest.mark.parametrize(
+    ("params", "field", "needles"),
+    [
+        ({"weights": {"speed": 1.0}}, WEIGHTS, ("unknown criteria ['speed']", CRITERIA)),
+        ({"weights": {"similarity": 1.0, "diversity": -0.5}}, WEIGHTS, ("invalid weights {'diversity': -0.5}", CRITERIA)),
+        ({"weights": {"similarity": float("nan")}}, WEIGHTS, ("invalid weights", "finite weight >= 0")),
+        ({"weights": {"similarity": float("inf")}}, WEIGHTS, ("invalid weights", "finite weight >= 0")),
+        ({"weights": {"similarity": "high"}}, WEIGHTS, ("invalid weights {'similarity': 'high'}", CRITERIA)),
+        ({"weights": {"similarity": True}}, WEIGHTS, ("invalid weights", CRITERIA)),
+        ({"weights": {}}, WEIGHTS, ("every weight is 0", "at least one weight > 0")),
+        ({"weights": {"similarity": 0, "diversity": 0.0}}, WEIGHTS, ("every weight is 0", CRITERIA)),
+        ({"weights": [1.0, 2.0]}, WEIGHTS, ("a mapping of criteria to weights", CRITERIA)),
+        ({"min_score": float("nan")}, MIN_SCORE, ("a finite number", "or None")),
+        ({"min_score": "low"}, MIN_SCORE, ("'low'", "a finite number")),
+    ],
+    ids=["unknown", "negative", "nan", "inf", "text", "bool", "empty", "all-zero", "list", "min-score-nan", "min-score-text"],
+)
+def test_programme_rejects_invalid_weighted_score_params_up_front(
+    params: dict[str, object], field: str, needles: tuple[str, ...]
+) -> None:
+    with pytest.raises(ValidationError) as info:
+        Programme(policy="weighted_score", policy_params=params)
+    cause = info.value.errors()[0]["ctx"]["error"]
+    assert isinstance(cause, ConfigError) and cause.field == field
+    with pytest.raises(ConfigError) as caught:
+        Scenario.from_dict({"programme": {"policy": "weighted_score", "policy_params": params}})
+    message = str(caught.value)
+    assert caught.value.field == field and message.startswith(f"{field} = ") and "\n" not in message
+    for needle in needles:
+        assert needle in message
+    # a direct call of the policy rejects them too
+    pool = make_pool(np.random.default_rng(0), 3, 3)
+    with pytest.raises(ConfigError) as direct:
+        call("weighted_score", pool, 0, **params)
+    assert direct.value.field == field
+
+
+@pytest.mark.parametrize(
+    ("policy", "params", "field", "allowed"),
+    [
+        ("diversity_first", {"underrepresented_bonus": float("nan")}, "underrepresented_bonus", "a finite number"),
+        ("diversity_first", {"underrepresented_bonus": "high"}, "underrepresented_bonus", "a finite number"),
+        ("stable_matching", {"noise": -0.1}, "noise", "a finite number >= 0"),
+        ("stable_matching", {"noise": float("inf")}, "noise", "a finite number >= 0"),
+    ],
+)
+def test_programme_rejects_invalid_policy_parameter_values(
+    policy: str, params: dict[str, object], field: str, allowed: str
+) -> None:
+    with pytest.raises(ConfigError) as caught:
+        Scenario.from_dict({"programme": {"policy": policy, "policy_params": params}})
+    assert caught.value.field == f"programme.policy_params.{field}"
+    assert str(caught.value).endswith(f": {allowed}")
 
 
 @FAST
@@ -580,6 +735,64 @@ def test_register_policy_rejects_bad_names(name: str) -> None:
     assert before == _REGISTRY
 
 
+@pytest.mark.parametrize("name", [None, 3, 1.5, b"bytes", ["random"], ("a",)])
+def test_register_policy_rejects_names_that_are_not_strings(name: object) -> None:
+    before = dict(_REGISTRY)
+    with pytest.raises(ConfigError) as info:
+        rmsim.register_policy(name, description="bad")  # type: ignore[arg-type]
+    assert info.value.field == "policy name"
+    assert "a non-empty string" in str(info.value) and "letters, digits and underscores" in str(info.value)
+    assert before == _REGISTRY
+
+
+def test_register_policy_rejects_a_check_that_is_not_callable(policy_name: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        rmsim.register_policy(policy_name, description="bad check", check="positive")  # type: ignore[arg-type]
+    assert info.value.field == "policy check"
+    assert policy_name not in _REGISTRY
+
+
+def test_a_policy_check_runs_when_the_programme_is_validated(policy_name: str) -> None:
+    seen: list[tuple[dict[str, object], str]] = []
+
+    def check(params: dict[str, object], field: str) -> None:
+        seen.append((params, field))
+        radius = params.get("radius", 1.0)
+        if not isinstance(radius, (int, float)) or radius < 0:
+            raise ConfigError(f"{field}.radius", radius, "a number >= 0")
+
+    @rmsim.register_policy(policy_name, description="takes a radius", check=check)
+    def near(pool: CandidatePool, rng: np.random.Generator, *, capacity: int = 1, radius: float = 1.0) -> Matching:
+        return Matching(np.empty(0), np.empty(0))
+
+    assert get_policy(policy_name).check is check
+    assert Programme(policy=policy_name, policy_params={"radius": 2}).policy_params == {"radius": 2}
+    assert seen[-1] == ({"radius": 2}, "programme.policy_params")
+    with pytest.raises(ConfigError) as caught:
+        Scenario.from_dict({"programme": {"policy": policy_name, "policy_params": {"radius": -1}}})
+    assert str(caught.value) == "programme.policy_params.radius = -1: a number >= 0"
+    assert caught.value.field == "programme.policy_params.radius"
+    # parameters the policy does not take are rejected before the check sees them
+    calls = len(seen)
+    with pytest.raises(ConfigError) as unknown:
+        Scenario.from_dict({"programme": {"policy": policy_name, "policy_params": {"width": 1}}})
+    assert unknown.value.field == "programme.policy_params" and len(seen) == calls
+
+
+def test_a_policy_check_that_raises_a_plain_error_still_names_the_field(policy_name: str) -> None:
+    def check(params: dict[str, object], field: str) -> None:
+        raise ValueError("radius must be even")
+
+    @rmsim.register_policy(policy_name, description="fussy", check=check)
+    def fussy(pool: CandidatePool, rng: np.random.Generator, *, capacity: int = 1, radius: int = 2) -> Matching:
+        return Matching(np.empty(0), np.empty(0))
+
+    with pytest.raises(ConfigError) as caught:
+        Scenario.from_dict({"programme": {"policy": policy_name, "policy_params": {"radius": 3}}})
+    assert caught.value.field == "programme.policy_params"
+    assert str(caught.value) == f"programme.policy_params = {{'radius': 3}}: policy '{policy_name}': radius must be even"
+
+
 def test_get_policy_of_an_unknown_name_lists_the_allowed_names() -> None:
     with pytest.raises(ConfigError) as info:
         get_policy("no_such_policy")
@@ -610,6 +823,11 @@ def test_programme_rejects_parameters_the_policy_does_not_take(policy: str, para
         ("stable_matching", {"noise": 0.0}),
         ("diversity_first", {"underrepresented_bonus": 1.0}),
         ("weighted_score", {"min_score": 0.2}),
+        ("weighted_score", {"min_score": None, "weights": {"diversity": 1}}),
+        ("weighted_score", {"weights": {"skill_gap": 0, "similarity": 2.5, "diversity": 0.0}}),
+        ("diversity_first", {"underrepresented_bonus": 0}),
+        ("diversity_first", {"underrepresented_bonus": -1.0}),
+        ("stable_matching", {"noise": 0}),
     ],
 )
 def test_programme_accepts_the_policy_parameters(policy: str, params: dict[str, object]) -> None:

@@ -15,6 +15,8 @@ factor columns, ``replication``, outcome columns; see
 
 from __future__ import annotations
 
+import re
+import warnings
 from typing import Any
 
 import numpy as np
@@ -167,7 +169,15 @@ def fit_factors(
     results : statsmodels RegressionResultsWrapper
         Call ``summary()``, ``conf_int()`` and so on.
     table : pandas.DataFrame
-        ``term``, ``estimate``, ``std_error``, ``ci_low``, ``ci_high``, ``p_value``.
+        ``term``, ``estimate``, ``std_error``, ``ci_low``, ``ci_high``,
+        ``p_value``; terms read ``policy[T.random]`` (the difference from the
+        reference level) and ``programme.cadence_weeks`` (the slope).
+
+    Warns
+    -----
+    UserWarning
+        When the outcome is undefined in the reference arm (e.g. mentee gains
+        without a programme) and another level becomes the reference.
     """
     import statsmodels.formula.api as smf
 
@@ -176,6 +186,7 @@ def fit_factors(
     if data[_REPLICATION].nunique() < 2:
         raise ConfigError("replications", data[_REPLICATION].nunique(), "need at least 2 replications to cluster by")
     reference = reference or {}
+    references: dict[str, Any] = {}
     terms = []
     for factor in factors:
         name = f'Q("{factor}")'
@@ -185,7 +196,13 @@ def fit_factors(
             levels = list(pd.unique(data[factor]))
             ref = reference.get(factor, levels[0])
             if ref not in levels:  # e.g. an outcome the control arm does not define (no pairs, no mentees)
+                warnings.warn(
+                    f"{outcome!r} is undefined in the reference arm {factor} = {ref!r}; "
+                    f"using {factor} = {levels[0]!r} as the reference instead",
+                    stacklevel=2,
+                )
                 ref = levels[0]
+            references[factor] = ref
             terms.append(f'C({name}, Treatment(reference="{ref}"))')
     rhs = formula or (" + ".join(terms) if terms else "1")
     model = smf.ols(f'Q("{outcome}") ~ {rhs}', data=data)
@@ -193,7 +210,7 @@ def fit_factors(
     ci = results.conf_int()
     table = pd.DataFrame(
         {
-            "term": results.params.index,
+            "term": [_readable(term, references) for term in results.params.index],
             "estimate": results.params.to_numpy(),
             "std_error": results.bse.to_numpy(),
             "ci_low": ci[0].to_numpy(),
@@ -202,6 +219,13 @@ def fit_factors(
         }
     )
     return results, table
+
+
+def _readable(term: str, references: dict[str, Any]) -> str:
+    """``C(Q("policy"), Treatment(reference="none"))[T.random]`` -> ``policy[T.random]`` (vs. none)."""
+    for factor, ref in references.items():
+        term = term.replace(f'C(Q("{factor}"), Treatment(reference="{ref}"))', factor)
+    return re.sub(r'Q\("([^"]+)"\)', r"\1", term)
 
 
 __all__ = ["arm_summary", "fit_factors", "paired_contrasts"]

@@ -165,7 +165,7 @@ def _experiment_run(args: argparse.Namespace) -> int:
 
     experiment = Experiment.from_yaml(args.file) if args.file else default_experiment()
     if args.replications is not None:
-        experiment = Experiment.from_dict({**experiment.to_dict(), "replications": args.replications})
+        experiment = experiment.with_changes(replications=args.replications)
     path = run_experiment(
         experiment,
         out=args.out,

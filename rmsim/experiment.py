@@ -203,6 +203,10 @@ class Experiment(Params):
             data["scenario"] = resolve_paths(scenario, folder)
         return validated(cls, data)
 
+    def with_changes(self, **fields: Any) -> Experiment:
+        """A validated copy with whole fields replaced, e.g. ``with_changes(replications=3, name="quick")``."""
+        return Experiment.from_dict({**self.to_dict(), **fields})
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-compatible dict of the whole specification (defaults included)."""
         return self.model_dump(mode="json")
@@ -415,7 +419,9 @@ def _register_shipped(data: bytes) -> None:
         policy.function.__qualname__,
     )
     if not same:
-        register_policy(policy.name, description=policy.description, reverse=policy.reverse, replace=True)(policy.function)
+        register_policy(policy.name, description=policy.description, reverse=policy.reverse, check=policy.check, replace=True)(
+            policy.function
+        )
 
 
 def _parquet_bytes(frame: Any) -> bytes:
@@ -537,6 +543,12 @@ def run_experiment(
     -------
     pathlib.Path
         The results folder; read it with :func:`rmsim.load_results`.
+
+    Notes
+    -----
+    The ``processes`` backend starts fresh interpreters ("spawn"), which
+    works from notebooks and interactive sessions; in a *script*, call this
+    under ``if __name__ == "__main__":`` as with any Python multiprocessing.
     """
     from rmsim.store import ResultStore
 

@@ -50,8 +50,8 @@ def contrasts_figure(
     others = [f for f in results.factors if f not in (results.experiment.control_arm() or {})]
     table["arm"] = table[results.factors].astype(str).agg(", ".join, axis=1)
     order = list(dict.fromkeys(table["arm"]))
-    sns.set_theme(style="whitegrid", context="paper")
-    fig, axes = plt.subplots(1, len(outcomes), figsize=(3.2 * len(outcomes), 0.35 * len(order) + 1.6), sharey=True)
+    with sns.axes_style("whitegrid"), sns.plotting_context("paper"):  # local style: leaves the caller's theme alone
+        fig, axes = plt.subplots(1, len(outcomes), figsize=(3.2 * len(outcomes), 0.35 * len(order) + 1.6), sharey=True)
     axes = list(axes) if len(outcomes) > 1 else [axes]
     for ax, outcome in zip(axes, outcomes, strict=True):
         part = table[table["outcome"] == outcome].set_index("arm").reindex(order)

@@ -364,10 +364,7 @@ OUTCOMES: dict[str, tuple[str, str]] = {
     "digital_gap_start": ("digital gap at start", "under 35 minus 45+, 0-1 scale"),
     "digital_gap_end": ("digital gap at end", "under 35 minus 45+, 0-1 scale"),
     "mean_engagement_end": ("mean engagement at end", "0-1"),
-    **{
-        f"retention_{g}": (f"{g} still employed at end", "share of the initial workforce's generation")
-        for g in GENERATION_NAMES
-    },
+    **{f"retention_{g}": (f"{g} still employed at end", "share of the initial workforce's generation") for g in GENERATION_NAMES},
     "programme_hours": ("programme hours", "hours"),
     "programme_cost": ("programme cost", "salary cost of hours"),
     "turnover_cost": ("turnover cost", "replacement cost of leavers"),

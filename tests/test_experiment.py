@@ -131,6 +131,14 @@ def test_experiment_file_errors_are_config_errors(tmp_path: Path) -> None:
         Experiment.from_yaml(tmp_path / "noscenario.yaml")
 
 
+def test_with_changes_returns_a_validated_variant() -> None:
+    e = _experiment()
+    quick = e.with_changes(replications=1, name="quick")
+    assert (quick.replications, quick.name, quick.grid) == (1, "quick", e.grid)
+    with pytest.raises(ConfigError, match="replications"):
+        e.with_changes(replications=0)
+
+
 def test_default_experiment_compares_every_built_in_policy_with_the_control() -> None:
     e = default_experiment()
     assert e.grid["policy"][0] == "none"

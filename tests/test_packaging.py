@@ -39,6 +39,10 @@ def _environment() -> tuple[dict[str, str], list]:
     for entry in spec["dependencies"]:
         if isinstance(entry, dict):
             pip = entry["pip"]
+            for requirement in pip:  # packages conda-forge lacks come from PyPI
+                if not requirement.startswith("-"):
+                    name, version = _split(requirement)
+                    packages[name] = version
             continue
         name, version = _split(entry)
         packages[name] = version

@@ -177,6 +177,8 @@ def _read_table(path: Path, source: str) -> tuple[pd.DataFrame, int]:
                 start = reader.line_num + 1
     except (csv.Error, UnicodeDecodeError) as error:
         raise DataError(source, None, f"not a readable UTF-8 CSV file ({str(error).splitlines()[0]})") from None
+    except OSError as error:
+        raise DataError(source, None, f"cannot read the file ({error.strerror or error})") from None
     if not rows:
         raise DataError(source, None, "the file is empty; it needs a header row and one row per employee")
     header = [name.lower() for name in rows[0]]

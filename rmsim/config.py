@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError, model_validator
 
-from rmsim._base import ASSUMPTION, Params, param
+from rmsim._base import ASSUMPTION, Params, as_config_error, param
 from rmsim.careers import CareerParams
 from rmsim.costs import CostParams
 from rmsim.engagement import EngagementParams
@@ -24,7 +24,7 @@ from rmsim.learning import LearningParams
 from rmsim.programme import Programme
 from rmsim.relationships import RelationshipParams
 from rmsim.retention import RetentionParams
-from rmsim.workforce import Organisation, working_birth_years
+from rmsim.workforce import CENSUS_REPLACES, Organisation, working_birth_years
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -75,6 +75,14 @@ class Scenario(Params):
                     self.organisation.size,
                     f"the census {self.organisation.census} has {len(table)} rows; leave size out when a census is given",
                 )
+            departments = int(table["department"].nunique())
+            if self.organisation.departments != departments:
+                raise ConfigError(
+                    "organisation.departments",
+                    self.organisation.departments,
+                    f"the census {self.organisation.census} has {departments} departments; "
+                    "leave departments out when a census is given",
+                )
         for generation, share in (self.organisation.generation_mix or {}).items():
             low, high = working_birth_years(self.start_year, generation)
             if share > 0 and high <= low:
@@ -124,8 +132,9 @@ class Scenario(Params):
         data = self.to_dict()
         changes = {**(overrides or {}), **more}
         if changes.get("organisation.census"):
-            # a new census sets size, departments and checksum: drop the values that came from the old organisation
-            for name in ("size", "departments", "census_sha256"):
+            # a new census sets size, departments and checksum and replaces the description of a synthetic
+            # workforce: drop the values that came from the old organisation
+            for name in ("size", "departments", "census_sha256", *CENSUS_REPLACES):
                 if f"organisation.{name}" not in changes:
                     data["organisation"].pop(name, None)
         for path, value in changes.items():
@@ -189,31 +198,17 @@ def set_path(data: dict[str, Any], path: str, value: Any, model: type[BaseModel]
 
 
 def validated(model: type[M], data: Any) -> M:
-    """Validate ``data`` as ``model``, raising a one-line :class:`ConfigError`."""
+    """Validate ``data`` as ``model``, raising a one-line :class:`ConfigError`.
+
+    The error names the dotted path of the first invalid field, e.g.
+    ``organisation.size``, and counts any further problems.
+    """
     try:
         return model.model_validate(data)
-    except ValidationError as error:
-        raise _as_config_error(error) from None
-
-
-def _as_config_error(error: ValidationError) -> ConfigError:
-    problems = error.errors(include_url=False)
-    first = problems[0]
-    field = ".".join(str(part) for part in first["loc"]) or "scenario"
-    cause = (first.get("ctx") or {}).get("error")
-    if isinstance(cause, ConfigError):
-        # keep the more precise of the two names: the error's own dotted field, unless the location already ends with it
-        first_error = ConfigError(field if field.endswith(cause.field) else cause.field, cause.value, cause.allowed)
-    else:
-        message = first["msg"].removeprefix("Value error, ").replace("Input should be", "must be")
-        if first["type"] == "extra_forbidden":
-            message = "unknown field"
-        elif first["type"] == "missing":
-            message = "this field is required"
-        first_error = ConfigError(field, first.get("input"), message)
-    if len(problems) > 1:
-        first_error.args = (f"{first_error.args[0]} (and {len(problems) - 1} more problem{'s' if len(problems) > 2 else ''})",)
-    return first_error
+    except ConfigError:
+        raise
+    except ValidationError as error:  # a model that is not a Params
+        raise as_config_error(error, model) from None
 
 
 __all__ = ["Scenario", "read_yaml", "set_path", "validated"]

@@ -17,16 +17,15 @@ record per employee ever employed, for the ``employees`` result frame.
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
-from pydantic import field_validator, model_validator
+from pydantic import TypeAdapter, ValidationError, field_validator, model_validator
 
 from rmsim._base import ASSUMPTION, Params, param
-
-if TYPE_CHECKING:
-    pass
+from rmsim.errors import ConfigError
 
 DOMAINS: tuple[str, ...] = ("digital", "business", "leadership", "inclusion")
 """Skill domains, in column order of every skills array."""
@@ -195,12 +194,31 @@ _DEFAULT_FEMALE = {"junior": 0.52, "professional": 0.50, "manager": 0.42, "senio
 _DEFAULT_MINORITY = {"junior": 0.35, "professional": 0.32, "manager": 0.25, "senior": 0.20, "executive": 0.15}
 
 
+CENSUS_REPLACES: tuple[str, ...] = (
+    "level_mix",
+    "age_mix",
+    "generation_mix",
+    "seniority_noise_years",
+    "tenure_median_25_34",
+    "tenure_median_55_64",
+)
+"""Fields of :class:`Organisation` that only describe a synthetic workforce.
+
+A census gives every employee's level, department, age and tenure, so these
+must keep their defaults when ``census`` is set.
+"""
+
+
 class Organisation(Params):
     """The organisation to simulate: its size, structure and people.
 
     Either describe a synthetic organisation with the mixes below, or load an HR
-    census with :meth:`from_census` (then ``size`` and the mixes come from the
-    file).
+    census with :meth:`from_census`. A census gives the level, department, age,
+    tenure, gender, minority status and any known skills of every employee, so
+    ``size`` and ``departments`` come from the file and the fields in
+    :data:`CENSUS_REPLACES` must be left at their defaults; the profiles and
+    the gender and minority shares still apply to skills missing from the file
+    and to hires.
 
     Examples
     --------
@@ -243,13 +261,15 @@ class Organisation(Params):
     )
     tenure_median_25_34: float = param(
         2.7,
-        description="Median years of tenure at ages 25-34 (initial tenure is exponential around the median).",
+        description="Median years of tenure at ages 25-34 (initial tenure of a synthetic workforce is exponential around "
+        "the median).",
         source="BLS Employee Tenure, January 2024 [V]",
         gt=0,
     )
     tenure_median_55_64: float = param(
         9.6,
-        description="Median years of tenure at ages 55-64; medians at other ages are interpolated linearly in age.",
+        description="Median years of tenure at ages 55-64. The median at other ages is linear in age through both "
+        "medians (at ages 29.5 and 59.5), extrapolated beyond them and floored at 0.5 years.",
         source="BLS Employee Tenure, January 2024 [V]",
         gt=0,
     )
@@ -294,16 +314,40 @@ class Organisation(Params):
     @model_validator(mode="before")
     @classmethod
     def _load_census(cls, data: Any) -> Any:
-        if isinstance(data, dict) and data.get("census") and not data.get("census_sha256"):
-            from rmsim.census import read_census
+        """Read a census: check it against the fields it decides and fill in size, departments and checksum."""
+        if not isinstance(data, dict) or not data.get("census"):
+            return data
+        census = data["census"]
+        if isinstance(census, os.PathLike):
+            census = os.fspath(census)
+        if not isinstance(census, str):
+            return data  # the field's own type check reports it
+        data = {**data, "census": census}
+        for name in CENSUS_REPLACES:
+            if name in data and _differs(data[name], cls.model_fields[name].get_default(call_default_factory=True)):
+                raise ConfigError(
+                    f"organisation.{name}",
+                    data[name],
+                    "not used with a census, which gives every employee's level, department, age and tenure; "
+                    "leave it out when a census is given",
+                )
+        digest = _census_sha256(census, "give the path of an existing HR census CSV file (see rmsim.census)")
+        if data.get("census_sha256"):
+            return data  # the scenario checks the file against the recorded checksum
+        from rmsim.census import read_census
 
-            table = read_census(data["census"])
-            data = dict(data)
-            data["census_sha256"] = _sha256(Path(data["census"]))
-            if "size" in data and int(data["size"]) != len(table):
-                raise ValueError(f"size {data['size']} differs from the {len(table)} rows of the census; leave size out")
-            data["size"] = len(table)
-            data.setdefault("departments", int(table["department"].nunique()))
+        table = read_census(census)
+        data["census_sha256"] = digest
+        found = {"size": (len(table), "rows"), "departments": (int(table["department"].nunique()), "departments")}
+        for name, (count, what) in found.items():
+            if name not in data:
+                data[name] = count
+            elif _whole_number(data[name]) not in (None, count):
+                raise ConfigError(
+                    f"organisation.{name}",
+                    data[name],
+                    f"the census {census} has {count} {what}; leave {name} out when a census is given",
+                )
         return data
 
     @classmethod
@@ -328,14 +372,51 @@ class Organisation(Params):
         ------
         rmsim.errors.DataError
             If a column is missing or a value is impossible.
+        rmsim.errors.ConfigError
+            If the file does not exist, or a field is invalid or contradicts
+            the census (``size``, ``departments``, :data:`CENSUS_REPLACES`).
         """
-        from rmsim.config import validated
+        return cls.model_validate({**fields, "census": os.fspath(path)})
 
-        return validated(cls, {**fields, "census": str(path)})
+
+_WHOLE_NUMBER = TypeAdapter(int)
+
+
+def _whole_number(value: Any) -> int | None:
+    """``value`` as an integer field would read it, or None when the field will reject it."""
+    if isinstance(value, (bool, np.bool_)):
+        return None
+    try:
+        return _WHOLE_NUMBER.validate_python(value)
+    except ValidationError:
+        return None
+
+
+def _differs(value: Any, default: Any) -> bool:
+    """True unless ``value`` equals ``default`` (values that cannot be compared differ)."""
+    try:
+        return bool(value != default)
+    except (TypeError, ValueError):
+        return True
 
 
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _census_sha256(census: str, missing: str) -> str:
+    """Checksum of the census file, or a :class:`ConfigError` naming ``organisation.census`` if it cannot be read.
+
+    ``missing`` says what to do when the file does not exist.
+    """
+    try:
+        return _sha256(Path(census))
+    except FileNotFoundError:
+        raise ConfigError("organisation.census", census, f"no such file; {missing}") from None
+    except IsADirectoryError:
+        raise ConfigError("organisation.census", census, "is a folder; give the path of an HR census CSV file") from None
+    except OSError as error:
+        raise ConfigError("organisation.census", census, f"cannot read the file ({error.strerror or error})") from None
 
 
 # --------------------------------------------------------------------------- state
@@ -702,7 +783,13 @@ def draw_people(
 
 
 def median_tenure(org: Organisation, age: np.ndarray) -> np.ndarray:
-    """Median tenure (years) by age, interpolated linearly between the BLS age groups."""
+    """Median tenure (years) by age.
+
+    Linear in age through the two BLS medians, placed at the middle of their
+    age groups (29.5 for 25-34 and 59.5 for 55-64); outside that range the line
+    is extrapolated (the medians BLS gives for other age groups are not used),
+    and every median is floored at 0.5 years.
+    """
     slope = (org.tenure_median_55_64 - org.tenure_median_25_34) / 30.0
     return np.maximum(0.5, org.tenure_median_25_34 + slope * (np.asarray(age, dtype=float) - 29.5))
 
@@ -770,13 +857,11 @@ class InitialWorkforce:
     def _from_census(self, org: Organisation, start_year: int, rng: np.random.Generator) -> None:
         from rmsim.census import read_census
 
-        if _sha256(Path(org.census)) != org.census_sha256:
-            from rmsim.errors import ConfigError
-
-            raise ConfigError(
-                "organisation.census", org.census, "the file changed after the scenario was validated; load it again"
-            )
-        table = read_census(org.census, start_year=start_year)
+        census = str(org.census)
+        moved = "it was moved or deleted after the scenario was validated; put it back or load the scenario again"
+        if _census_sha256(census, moved) != org.census_sha256:
+            raise ConfigError("organisation.census", census, "the file changed after the scenario was validated; load it again")
+        table = read_census(census, start_year=start_year)
         n = len(table)
         self.level = table["level"].to_numpy(dtype=np.int8)
         self.age = table["age"].to_numpy(dtype=float)
@@ -784,12 +869,7 @@ class InitialWorkforce:
         self.department_names = sorted(labels.unique())
         self.department = labels.map({d: i for i, d in enumerate(self.department_names)}).to_numpy(dtype=np.int32)
         self.external_ids = table["id"].tolist()
-        if "tenure" in table and table["tenure"].notna().all():
-            self.tenure = table["tenure"].to_numpy(dtype=float)
-        else:
-            drawn = self._draw_tenure(org, rng)
-            given = table["tenure"].to_numpy(dtype=float) if "tenure" in table else np.full(n, np.nan)
-            self.tenure = np.where(np.isnan(given), drawn, given)
+        self.tenure = table["tenure"].to_numpy(dtype=float)  # a required column without empty cells
         self.level_tenure = self.tenure * rng.random(n)
         skills = np.column_stack(
             [table[f"skill_{d}"].to_numpy(dtype=float) if f"skill_{d}" in table else np.full(n, np.nan) for d in DOMAINS]
@@ -805,8 +885,11 @@ class InitialWorkforce:
 def hiring_profile(level: np.ndarray, age: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Mean and standard deviation of age at each level, for drawing hires.
 
-    Levels with fewer than two employees borrow the mean and sd of the whole
-    workforce.
+    The model computes them once, from the initial workforce: every hire of
+    the run is drawn relative to the mean age at their level in the *initial*
+    workforce (see :func:`rmsim.retention.hire_ages`), whatever the ages of
+    the current employees. Levels with fewer than two employees borrow the
+    mean and sd of the whole workforce.
     """
     means = np.full(len(LEVELS), float(np.mean(age)))
     sds = np.full(len(LEVELS), float(np.std(age)) or 5.0)

@@ -8,10 +8,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import rmsim
-from rmsim import LEVELS, DataError, Organisation, Scenario
+from rmsim import LEVELS, ConfigError, DataError, Organisation, Scenario
 from rmsim.census import read_census
+from rmsim.workforce import CENSUS_REPLACES, InitialWorkforce
 
 CANONICAL = ["id", "age", "level", "department", "tenure", "gender", "minority"]
 
@@ -350,3 +353,176 @@ def test_model_from_the_example_census_uses_birth_years(census_example: Path) ->
     assert merged["level_start"].astype(str).tolist() == [LEVELS[code] for code in merged["level_x"]]
     assert merged["department_x"].tolist() == merged["department_y"].astype(str).tolist()
     assert set(result.employees["department"].cat.categories) == set(census["department"])
+
+
+# --------------------------------------------------------------------------- a census and the other organisation fields
+
+
+@pytest.fixture(scope="module")
+def people(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The valid census of ``conftest`` (10 rows, departments IT and Sales), written once for the module."""
+    from conftest import CENSUS_LINES
+
+    return write(tmp_path_factory.mktemp("census"), list(CENSUS_LINES))
+
+
+def _config_error(caught: pytest.ExceptionInfo[BaseException], field: str, *needles: str) -> None:
+    """The error is a ConfigError naming ``field`` at the start of its one-line message, which holds every needle."""
+    assert isinstance(caught.value, ConfigError)
+    message = str(caught.value)
+    assert caught.value.field == field and message.startswith(f"{field} = ") and "\n" not in message
+    for needle in needles:
+        assert needle in message, (needle, message)
+
+
+@pytest.mark.parametrize("make", ["from_census", "from_dict"])
+def test_missing_census_file_is_a_config_error_naming_the_field_and_path(tmp_path: Path, make: str) -> None:
+    path = tmp_path / "nobody.csv"
+    with pytest.raises(ConfigError) as caught:
+        if make == "from_census":
+            Organisation.from_census(path)
+        else:
+            Scenario.from_dict({"organisation": {"census": str(path)}})
+    _config_error(caught, "organisation.census", "nobody.csv", "no such file")
+
+
+def test_census_that_is_a_folder_or_not_text_is_a_config_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as caught:
+        Organisation(census=str(tmp_path))
+    _config_error(caught, "organisation.census", tmp_path.name, "is a folder")
+    with pytest.raises(ConfigError) as caught:
+        Scenario.from_dict({"organisation": {"census": 5}})
+    _config_error(caught, "organisation.census", "5", "string")
+
+
+def test_census_path_may_be_a_path_object(people: Path) -> None:
+    assert Organisation(census=people).census == str(people)
+
+
+def test_census_moved_after_validation_is_a_config_error_when_the_model_is_built(tmp_path: Path, census_lines: list[str]) -> None:
+    path = write(tmp_path, census_lines)
+    scenario = Scenario(weeks=1, organisation=Organisation.from_census(path))
+    path.rename(tmp_path / "elsewhere.csv")
+    with pytest.raises(ConfigError) as caught:
+        rmsim.ReverseMentoringModel(scenario, seed=1)
+    _config_error(caught, "organisation.census", "people.csv", "no such file", "after the scenario was validated")
+
+
+def test_census_changed_after_validation_is_a_config_error_when_the_model_is_built(
+    tmp_path: Path, census_lines: list[str]
+) -> None:
+    path = write(tmp_path, census_lines)
+    scenario = Scenario(weeks=1, organisation=Organisation.from_census(path))
+    write(tmp_path, census_lines[:-1])
+    with pytest.raises(ConfigError) as caught:
+        rmsim.ReverseMentoringModel(scenario, seed=1)
+    _config_error(caught, "organisation.census", "people.csv", "changed after the scenario was validated")
+
+
+def test_unreadable_census_is_a_data_error(people: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(self: Path, *args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "open", refuse)
+    with pytest.raises(DataError, match=r"people\.csv: cannot read the file \(Permission denied\)$"):
+        read_census(people)
+
+
+@settings(max_examples=30, deadline=None)
+@given(departments=st.integers(min_value=1, max_value=10_000))
+def test_departments_must_match_the_census(people: Path, departments: int) -> None:
+    data = {"organisation": {"census": str(people), "departments": departments}}
+    if departments == 2:
+        assert Scenario.from_dict(data).organisation.departments == 2
+        return
+    with pytest.raises(ConfigError) as caught:
+        Scenario.from_dict(data)
+    _config_error(caught, "organisation.departments", f"= {departments}:", "2 departments", "leave departments out")
+
+
+@settings(max_examples=30, deadline=None)
+@given(size=st.integers(min_value=2, max_value=10_000_000))
+def test_size_must_match_the_census(people: Path, size: int) -> None:
+    data = {"organisation": {"census": str(people), "size": size}}
+    if size == 10:
+        assert Scenario.from_dict(data).organisation.size == 10
+        return
+    with pytest.raises(ConfigError) as caught:
+        Scenario.from_dict(data)
+    _config_error(caught, "organisation.size", f"= {size}:", "10 rows", "leave size out")
+
+
+def test_departments_changed_on_a_loaded_census_scenario_are_rejected(people: Path) -> None:
+    scenario = Scenario.from_dict({"organisation": {"census": str(people)}})
+    assert scenario.organisation.census_sha256 is not None  # so the organisation does not read the file again
+    with pytest.raises(ConfigError) as caught:
+        scenario.with_overrides({"organisation.departments": 7})
+    _config_error(caught, "organisation.departments", "= 7:", "2 departments")
+    assert scenario.with_overrides({"organisation.departments": 2}) == scenario
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [("ten", "'ten'"), (None, "None"), ([10], "[10]"), (True, "True"), (10.5, "10.5")],
+    ids=["text", "none", "list", "bool", "fraction"],
+)
+def test_invalid_size_with_a_census_is_a_config_error(people: Path, value: object, shown: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        Scenario.from_dict({"organisation": {"census": str(people), "size": value}})
+    _config_error(caught, "organisation.size", f"= {shown}:")
+    with pytest.raises(ConfigError) as caught:
+        Organisation.from_census(people, departments=value)
+    _config_error(caught, "departments", f"= {shown}:")
+
+
+def test_size_written_as_text_with_a_census_is_read_as_a_number(people: Path) -> None:
+    assert Scenario.from_dict({"organisation": {"census": str(people), "size": "10"}}).organisation.size == 10
+
+
+REPLACED: dict[str, object] = {
+    "level_mix": {"junior": 1.0},
+    "age_mix": {"18-24": 1.0},
+    "generation_mix": {"millennial": 1.0},
+    "seniority_noise_years": 0.0,
+    "tenure_median_25_34": 3.0,
+    "tenure_median_55_64": 10,
+}
+
+
+def test_every_field_a_census_replaces_is_listed() -> None:
+    assert set(REPLACED) == set(CENSUS_REPLACES)
+
+
+@pytest.mark.parametrize("name", CENSUS_REPLACES)
+def test_fields_a_census_replaces_are_rejected_with_a_census(people: Path, name: str) -> None:
+    value = REPLACED[name]
+    with pytest.raises(ConfigError) as caught:
+        Scenario.from_dict({"organisation": {"census": str(people), name: value}})
+    _config_error(caught, f"organisation.{name}", f"= {value!r}:", "not used with a census", "leave it out")
+    with pytest.raises(ConfigError) as caught:
+        Organisation.from_census(people, **{name: value})
+    _config_error(caught, f"organisation.{name}", f"= {value!r}:")
+    # the default value, as written by to_dict, is fine
+    default = Organisation.model_fields[name].get_default(call_default_factory=True)
+    assert Organisation.from_census(people, **{name: default}).size == 10
+
+
+def test_a_new_census_replaces_the_synthetic_description(people: Path) -> None:
+    synthetic = Scenario().with_overrides({"organisation.level_mix": {"junior": 1.0}, "organisation.seniority_noise_years": 0})
+    with_census = synthetic.with_overrides({"organisation.census": str(people)})
+    assert with_census.organisation == Organisation.from_census(people)
+    with pytest.raises(ConfigError) as caught:  # unless the same change sets it again
+        synthetic.with_overrides({"organisation.census": str(people), "organisation.level_mix": {"junior": 1.0}})
+    _config_error(caught, "organisation.level_mix", "not used with a census")
+
+
+def test_a_census_scenario_round_trips(people: Path) -> None:
+    scenario = Scenario.from_dict({"organisation": {"census": str(people)}})
+    assert Scenario.from_dict(scenario.to_dict()) == scenario
+
+
+def test_initial_tenure_is_the_census_tenure(people: Path) -> None:
+    organisation = Organisation.from_census(people)
+    initial = InitialWorkforce(organisation, 2026, np.random.default_rng(1))
+    np.testing.assert_array_equal(initial.tenure, read_census(people)["tenure"].to_numpy())
+    assert np.all(initial.level_tenure <= initial.tenure)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 
 from rmsim import ConfigError, Organisation, Programme, Scenario
 from rmsim.config import set_path
+from rmsim.results import MANIFEST
 
 # --------------------------------------------------------------------------- defaults and YAML
 
@@ -139,6 +141,15 @@ INVALID: list[tuple[str, dict[str, Any], str, str]] = [
         "{'junior': 0.5}",
     ),
     ("empty-name", {"name": ""}, "name", "''"),
+    ("bool-weeks", {"weeks": True}, "weeks", "True"),
+    ("bool-size", {"organisation.size": False}, "organisation.size", "False"),
+    ("bool-share", {"programme.attendance": True}, "programme.attendance", "True"),
+    (
+        "bool-in-a-mix",
+        {"organisation.level_mix": {"junior": True, "professional": 0.0}},
+        "organisation.level_mix.junior",
+        "True",
+    ),
 ]
 
 
@@ -151,6 +162,17 @@ def test_config_error_is_one_line_naming_field_and_value(overrides: dict[str, An
     assert caught.value.field == field
     assert message.startswith(f"{field} = {shown}")
     assert len(message) > len(f"{field} = {shown}: ")  # says what is allowed
+
+
+@pytest.mark.parametrize(("overrides", "field", "shown"), [c[1:] for c in INVALID], ids=[c[0] for c in INVALID])
+def test_direct_construction_names_the_same_field(overrides: dict[str, Any], field: str, shown: str) -> None:
+    data: dict[str, Any] = {}
+    for path, value in overrides.items():
+        set_path(data, path, value, Scenario)
+    with pytest.raises(ConfigError) as caught:
+        Scenario(**data)
+    assert caught.value.field == field
+    assert str(caught.value).startswith(f"{field} = {shown}: ")
 
 
 def test_from_dict_errors_name_the_full_path() -> None:
@@ -282,6 +304,56 @@ def test_a_census_changed_after_its_checksum_was_recorded_is_rejected(tmp_path: 
         Scenario.from_yaml(saved)
     assert caught.value.field == "organisation.census_sha256"
     assert "changed" in str(caught.value) and "\n" not in str(caught.value)
+
+
+# --------------------------------------------------------------------------- numbers from YAML and the command line
+
+
+def test_yaml_booleans_are_not_numbers(tmp_path: Path) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_text("weeks: yes\n")
+    with pytest.raises(ConfigError, match=r"^weeks = True: must be an integer, not true/false$"):
+        Scenario.from_yaml(path)
+    path.write_text("costs:\n  hours_per_year: off\n")
+    with pytest.raises(ConfigError, match=r"^costs\.hours_per_year = False: must be a number, not true/false$"):
+        Scenario.from_yaml(path)
+
+
+def test_yaml_whole_numbers_fill_float_fields(tmp_path: Path) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_text(
+        "costs:\n  hours_per_year: 2000\n  annual_salary: {junior: 45000, professional: 60000, manager: 80000, "
+        "senior: 110000, executive: 200000}\nretention:\n  exit_rate_scale: 2\n"
+    )
+    scenario = Scenario.from_yaml(path)
+    assert scenario.costs.hours_per_year == 2000.0 and isinstance(scenario.costs.hours_per_year, float)
+    assert scenario.costs.annual_salary["junior"] == 45000.0
+    assert scenario.retention.exit_rate_scale == 2.0
+
+
+def test_command_line_refuses_booleans_for_numbers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from rmsim.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    code = main(["run", "--employees", "30", "--weeks", "1", "--set", "programme.cadence_weeks=yes", "--out", "o"])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and "programme.cadence_weeks = True: must be an integer, not true/false" in err
+    assert not (tmp_path / "o").exists()
+
+
+def test_command_line_sets_float_fields_from_whole_numbers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from rmsim.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    argv = ["run", "--employees", "30", "--weeks", "1", "--set", "costs.hours_per_year=2000", "--out", "o", "--quiet"]
+    assert main(argv) == 0, capsys.readouterr().err
+    manifest = json.loads((tmp_path / "o" / MANIFEST).read_text())
+    assert manifest["scenario"]["costs"]["hours_per_year"] == 2000.0
 
 
 # --------------------------------------------------------------------------- property

@@ -68,13 +68,14 @@ class Programme(Params):
     duration_weeks: int = param(
         26,
         description="Weeks a pair runs.",
-        source="typical programmes run 6-12 months (research notes on mentoring software)",
+        source="Mentoring platforms: typical programmes run 6-12 months; 26 weeks (the short end) is an assumption",
         ge=1,
     )
     cadence_weeks: int = param(
         4,
         description="Weeks between scheduled meetings.",
-        source="typical programmes meet monthly to quarterly (research notes)",
+        source="Mentoring platforms: monthly to quarterly meetings are typical; The Hartford pairs met about six times "
+        "(RMExpertise); Microsoft Norway every two months (RMBusiness)",
         ge=1,
     )
     attendance: float = param(0.9, description="Probability that a scheduled meeting is held.", source=ASSUMPTION, ge=0, le=1)
@@ -132,7 +133,11 @@ class Programme(Params):
         ge=1,
     )
     mentor_capacity: int = param(
-        1, description="Most mentees per mentor.", source="research notes (mentor capacity limits)", ge=1, le=20
+        1,
+        description="Most mentees per mentor.",
+        source="Mentoring platforms let programmes cap mentees per mentor; 1 (one-to-one) is an assumption",
+        ge=1,
+        le=20,
     )
     matching_block: int | None = param(
         500,

@@ -42,6 +42,8 @@ LITERATURE: dict[str, str] = {
     "Harvard University Press.",
     "Pew": "Pew Research Center, generation birth-year boundaries (Boomers 1946-64, Gen X 1965-80, "
     "Millennials 1981-96, Gen Z 1997-2012).",
+    "Mentoring platforms": "Product documentation of the mentoring platforms MentorcliQ, Chronus, Together and PushFar "
+    "(matching scores, mentor capacity limits, programme length and meeting cadence settings), consulted 2026.",
     "Gallup 2016": "Gallup (2016). How Millennials Want to Work and Live. Gallup, Inc.",
     "Gallup 2024": "Gallup (2024). State of the Global Workplace: 2024 Report. Gallup, Inc.",
 }

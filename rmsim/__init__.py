@@ -8,19 +8,25 @@ The public API:
 - :func:`register_policy`, :func:`available_policies`, :class:`Matching`,
   :class:`CandidatePool`: pairing policies;
 - :class:`Experiment`, :func:`run_experiment`, :func:`load_results`:
-  replications, sweeps and policy comparisons on any backend.
+  replications, sweeps and policy comparisons on any backend;
+- :func:`simulate_survey`, :func:`read_survey`, :func:`score_scales`,
+  :func:`reliability`, :func:`cronbach_alpha`, :func:`load_instrument`:
+  simulated and observed surveys in one schema; statistics in
+  :mod:`rmsim.analysis`, example and fictional data in :mod:`rmsim.datasets`.
 """
 
 from importlib import metadata
 
+from rmsim import analysis, datasets
 from rmsim.config import Scenario
-from rmsim.errors import ConfigError, DataError, RmsimError
+from rmsim.errors import ConfigError, DataError, ParamsError, RmsimError
 from rmsim.experiment import Experiment, run_experiment
 from rmsim.model import Employee, ReverseMentoringModel, run
 from rmsim.pairing import CandidatePool, Matching, available_policies, get_policy, register_policy
 from rmsim.programme import Programme
 from rmsim.results import RunResult
 from rmsim.store import ExperimentResults, load_results
+from rmsim.survey import Instrument, cronbach_alpha, load_instrument, read_survey, reliability, score_scales, simulate_survey
 from rmsim.workforce import DOMAINS, GENERATION_NAMES, LEVELS, Organisation
 
 try:
@@ -38,18 +44,28 @@ __all__ = [
     "Employee",
     "Experiment",
     "ExperimentResults",
+    "Instrument",
     "Matching",
     "Organisation",
+    "ParamsError",
     "Programme",
     "ReverseMentoringModel",
     "RmsimError",
     "RunResult",
     "Scenario",
     "__version__",
+    "analysis",
     "available_policies",
+    "cronbach_alpha",
+    "datasets",
     "get_policy",
+    "load_instrument",
     "load_results",
+    "read_survey",
     "register_policy",
+    "reliability",
     "run",
     "run_experiment",
+    "score_scales",
+    "simulate_survey",
 ]

@@ -44,6 +44,24 @@ LITERATURE: dict[str, str] = {
     "Millennials 1981-96, Gen Z 1997-2012).",
     "Mentoring platforms": "Product documentation of the mentoring platforms MentorcliQ, Chronus, Together and PushFar "
     "(matching scores, mentor capacity limits, programme length and meeting cadence settings), consulted 2026.",
+    "Castro, Scandura & Williams 2004": "Castro, S. L., Scandura, T. A., & Williams, E. A. (2004). Validity of Scandura "
+    "and Ragins' (1993) multidimensional mentoring measure: an evaluation and refinement. University of Miami.",
+    "Scandura & Ragins 1993": "Scandura, T. A., & Ragins, B. R. (1993). The effects of sex and gender role orientation "
+    "on mentorship in male-dominated occupations. Journal of Vocational Behavior, 43(3), 251-265.",
+    "Schaufeli, Bakker & Salanova 2006": "Schaufeli, W. B., Bakker, A. B., & Salanova, M. (2006). The measurement of work "
+    "engagement with a short questionnaire. Educational and Psychological Measurement, 66(4), 701-716.",
+    "Bothma & Roodt 2013": "Bothma, C. F. C., & Roodt, G. (2013). The validation of the turnover intention scale. "
+    "SA Journal of Human Resource Management, 11(1).",
+    "Mor Barak 2005": "Mor Barak, M. E. (2005). Managing Diversity: Toward a Globally Inclusive Workplace. Sage.",
+    "Nishii 2013": "Nishii, L. H. (2013). The benefits of climate for inclusion for gender-diverse groups. "
+    "Academy of Management Journal, 56(6), 1754-1774.",
+    "Compeau & Higgins 1995": "Compeau, D. R., & Higgins, C. A. (1995). Computer self-efficacy: development of a measure "
+    "and initial test. MIS Quarterly, 19(2), 189-211.",
+    "Feldt 1965": "Feldt, L. S. (1965). The approximate sampling distribution of Kuder-Richardson reliability "
+    "coefficient twenty. Psychometrika, 30(3), 357-370.",
+    "Eby et al. 2008": "Eby, L. T., Allen, T. D., Evans, S. C., Ng, T., & DuBois, D. L. (2008). Does mentoring matter? "
+    "A multidisciplinary meta-analysis comparing mentored and non-mentored individuals. Journal of Vocational "
+    "Behavior, 72(2), 254-267.",
     "Gallup 2016": "Gallup (2016). How Millennials Want to Work and Live. Gallup, Inc.",
     "Gallup 2024": "Gallup (2024). State of the Global Workplace: 2024 Report. Gallup, Inc.",
 }

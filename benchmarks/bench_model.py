@@ -32,7 +32,6 @@ import hashlib
 import json
 import math
 import platform
-import pstats
 import resource
 import statistics
 import subprocess
@@ -43,6 +42,7 @@ from typing import Any
 
 import mesa
 import numpy as np
+from _profiling import profile_rows, profile_statistics, top
 
 TARGET_RATE = 5_000_000
 """Agent-steps per second required at :data:`TARGET_RATE_SIZE` employees."""
@@ -347,36 +347,12 @@ def profile_rmsim(size: int, weeks: int, seed: int, programme: dict[str, Any]) -
         model.step()
     model.result()
     profiler.disable()
-    stats = pstats.Stats(profiler).stats
-    total = sum(row[2] for row in stats.values())
+    stats, total = profile_statistics(profiler)
 
-    def label(key: tuple[str, int, str]) -> str:
-        file, line, function = key
-        if file == "~":
-            return function
-        path = Path(file)
-        return f"{path.parent.name}/{path.name}:{line}({function})"
-
-    def rows(keys: list[tuple[str, int, str]]) -> list[dict[str, Any]]:
-        return [
-            {
-                "function": label(key),
-                "calls": stats[key][1],
-                "own_s": stats[key][2],
-                "own_share": stats[key][2] / total,
-                "cumulative_s": stats[key][3],
-                "cumulative_share": stats[key][3] / total,
-            }
-            for key in keys
-        ]
-
-    by_own = sorted(stats, key=lambda key: stats[key][2], reverse=True)[:PROFILE_ROWS]
-    own_code = [key for key in stats if "/rmsim/" in key[0].replace("\\", "/") and key[2] != "<module>"]
-    by_cumulative = sorted(own_code, key=lambda key: stats[key][3], reverse=True)[:PROFILE_ROWS]
     return {
         "total_s": total,
-        "by_own_time": rows(by_own),
-        "rmsim_by_cumulative_time": rows(by_cumulative),
+        "by_own_time": profile_rows(stats, top(stats, PROFILE_ROWS, by="own")),
+        "rmsim_by_cumulative_time": profile_rows(stats, top(stats, PROFILE_ROWS, by="cumulative", only_rmsim=True)),
         "rmsim_source": source,
     }
 

@@ -32,12 +32,13 @@ import hashlib
 import json
 import os
 import platform
-import pstats
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from _profiling import profile_rows, profile_statistics, top
 
 TARGET_SECONDS = 60.0
 """Wall time allowed for :data:`TARGET_RUNS` runs on :data:`TARGET_WORKERS` workers."""
@@ -340,32 +341,13 @@ def profile_run(args: argparse.Namespace) -> dict[str, Any]:
     profiler.enable()
     execute_run(spec)
     profiler.disable()
-    stats = pstats.Stats(profiler).stats
-    total = sum(row[2] for row in stats.values())
+    stats, total = profile_statistics(profiler)
 
-    def label(key: tuple[str, int, str]) -> str:
-        file, line, function = key
-        if file == "~":
-            return function
-        path = Path(file)
-        return f"{path.parent.name}/{path.name}:{line}({function})"
-
-    def rows(keys: list[tuple[str, int, str]]) -> list[dict[str, Any]]:
-        return [
-            {
-                "function": label(key),
-                "calls": stats[key][1],
-                "own_s": stats[key][2],
-                "own_share": stats[key][2] / total,
-                "cumulative_s": stats[key][3],
-                "cumulative_share": stats[key][3] / total,
-            }
-            for key in keys
-        ]
-
-    by_own = sorted(stats, key=lambda key: stats[key][2], reverse=True)[:PROFILE_ROWS]
-    by_cumulative = sorted(stats, key=lambda key: stats[key][3], reverse=True)[: PROFILE_ROWS * 2]
-    return {"total_s": total, "by_own_time": rows(by_own), "by_cumulative_time": rows(by_cumulative)}
+    return {
+        "total_s": total,
+        "by_own_time": profile_rows(stats, top(stats, PROFILE_ROWS, by="own")),
+        "by_cumulative_time": profile_rows(stats, top(stats, PROFILE_ROWS * 2, by="cumulative")),
+    }
 
 
 def print_profile(profile: dict[str, Any], args: argparse.Namespace) -> None:

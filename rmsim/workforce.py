@@ -666,8 +666,11 @@ def org_chart(level: np.ndarray, department: np.ndarray) -> np.ndarray:
 # --------------------------------------------------------------------------- sampling
 
 
-def _beta(rng: np.random.Generator, mean: np.ndarray | float, concentration: float, n: int) -> np.ndarray:
-    mean = np.clip(np.broadcast_to(np.asarray(mean, dtype=float), (n,)), 0.01, 0.99)
+def _beta(rng: np.random.Generator, means: list[Any], concentrations: list[float], n: int) -> np.ndarray:
+    """``(len(means), n)`` Beta draws: row ``k`` has mean ``means[k]`` (clipped to [0.01, 0.99])
+    and concentration ``concentrations[k]``."""
+    mean = np.clip(np.stack([np.broadcast_to(np.asarray(m, dtype=float), (n,)) for m in means]), 0.01, 0.99)
+    concentration = np.asarray(concentrations, dtype=float)[:, None]
     return rng.beta(mean * concentration, (1.0 - mean) * concentration)
 
 
@@ -747,16 +750,23 @@ def draw_people(
         given = np.asarray(known["skills"], dtype=float)
         skills = np.where(np.isnan(given), skills, given)
     skills = np.ascontiguousarray(skills.T)
-    t = org.traits
-    willingness = _beta(rng, t.willingness_mean, t.concentration, n)
-    openness = _beta(rng, t.openness_mean, t.concentration, n)
-    communication = _beta(rng, t.communication_mean, t.concentration, n)
+    t, s = org.traits, org.states
     interests = rng.random((n, org.interests)) < org.interest_probability
     talent = rng.standard_normal(n)
-    s = org.states
-    engagement = _beta(rng, s.engagement_mean, s.concentration, n)
-    felt_value = _beta(rng, s.felt_value_mean, s.concentration, n)
-    inclusion = _beta(rng, s.inclusion_mean + s.minority_inclusion_shift * minority, s.concentration, n)
+    # traits and states in one Beta draw (one call instead of six: hiring draws a few people every week)
+    willingness, openness, communication, engagement, felt_value, inclusion = _beta(
+        rng,
+        [
+            t.willingness_mean,
+            t.openness_mean,
+            t.communication_mean,
+            s.engagement_mean,
+            s.felt_value_mean,
+            s.inclusion_mean + s.minority_inclusion_shift * minority,
+        ],
+        [t.concentration] * 3 + [s.concentration] * 3,
+        n,
+    )
     return {
         "birth_year": year - age,
         "generation": generation_of(year - age),

@@ -20,6 +20,7 @@ import functools
 import re
 import types
 from collections.abc import Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Union, get_args, get_origin
 
 import numpy as np
@@ -29,6 +30,9 @@ from pydantic_core import PydanticCustomError
 from rmsim.errors import ConfigError, ParamsError
 
 ASSUMPTION = "assumption"
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+"""The folder holding the ``rmsim`` package; in a clone, the repository with its ``data/`` folder."""
 
 
 def param(default: Any, *, description: str, source: str, **constraints: Any) -> Any:

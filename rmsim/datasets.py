@@ -23,7 +23,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from rmsim.survey import DEFAULT_INSTRUMENT, REPOSITORY, InstrumentLike, read_survey
+from rmsim._base import REPOSITORY
+from rmsim.survey import DEFAULT_INSTRUMENT, InstrumentLike, read_survey
 
 PACKAGE = "peopleanalyticsdata"
 """The PyPI package holding the fictional HR data sets."""

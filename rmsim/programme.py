@@ -20,7 +20,7 @@ from pydantic import field_validator, model_validator
 from rmsim._base import ASSUMPTION, Params, param
 from rmsim.errors import ConfigError
 from rmsim.pairing import CandidatePool, Matching, PairingPolicy, Side, get_policy
-from rmsim.workforce import DOMAINS, LEVELS, Workforce, generation_of
+from rmsim.workforce import DOMAINS, GENDERS, LEVELS, Workforce, generation_of
 
 ROLE_NONE, ROLE_MENTOR, ROLE_MENTEE = 0, 1, 2
 ROLE_NAMES = {ROLE_NONE: "none", ROLE_MENTOR: "mentor", ROLE_MENTEE: "mentee"}
@@ -111,6 +111,27 @@ class Programme(Params):
         source="MgmtMag (GE: mentors in their 20s and 30s)",
         gt=0,
     )
+    senior_min_age: float | None = param(
+        None,
+        description="Seniors must be at least this old (None: no limit). With junior_max_age <= senior_min_age, age "
+        "separates the two sides, and junior and senior levels may overlap (a programme cascaded to all levels).",
+        source="RMBusiness (the practice cascaded to all levels: long-serving staff mentored on new software)",
+        gt=0,
+    )
+    junior_genders: list[Literal["male", "female", "other"]] | None = param(
+        None,
+        description="Genders from which juniors are drawn (None: all).",
+        source="RMBusiness (P&G Mentor Up: junior women managers mentor senior executives)",
+        min_length=1,
+    )
+    senior_genders: list[Literal["male", "female", "other"]] | None = param(
+        None, description="Genders from which seniors are drawn (None: all).", source="user choice", min_length=1
+    )
+    shortlist: Literal["random", "top_performers"] = param(
+        "random",
+        description="How juniors are shortlisted among the volunteers: at random, or the highest performers (by talent) first.",
+        source="RMExpertise (The Hartford sought top performers with strong technical and communication skills as mentors)",
+    )
     participation: Literal["voluntary", "mandatory"] = param(
         "voluntary",
         description="Voluntary: eligible employees opt in; mandatory: eligible seniors are enrolled (juniors still volunteer).",
@@ -172,7 +193,7 @@ class Programme(Params):
     @model_validator(mode="after")
     def _consistent(self) -> Programme:
         lowest_senior = min(map(LEVELS.index, self.senior_levels))
-        if max(map(LEVELS.index, self.junior_levels)) >= lowest_senior:
+        if max(map(LEVELS.index, self.junior_levels)) >= lowest_senior and not self.separated_by_age:
             below = list(LEVELS[:lowest_senior])
             raise ConfigError(
                 "programme.junior_levels",
@@ -187,6 +208,11 @@ class Programme(Params):
         # the policy's own check rejects bad parameter values now, not when a cohort is matched
         get_policy(self.policy).check_params(self.policy_params)
         return self
+
+    @property
+    def separated_by_age(self) -> bool:
+        """Whether the age limits alone keep juniors and seniors apart (``junior_max_age <= senior_min_age``)."""
+        return self.junior_max_age is not None and self.senior_min_age is not None and self.junior_max_age <= self.senior_min_age
 
     @property
     def launch_weeks(self) -> np.ndarray:
@@ -266,8 +292,14 @@ def candidate_pool(
 ) -> tuple[CandidatePool, np.ndarray, np.ndarray]:
     """Recruit one cohort's candidates.
 
-    At most ``cohort_size`` seniors and :func:`shortlist_size` juniors, each
-    chosen at random among those enrolled or volunteering.
+    Eligible juniors are at ``junior_levels``, younger than ``junior_max_age``
+    and of ``junior_genders``; eligible seniors at ``senior_levels``, at least
+    ``senior_min_age`` old and of ``senior_genders``; nobody already in a pair
+    is eligible. At most ``cohort_size`` seniors are chosen at random among
+    those enrolled or volunteering, and :func:`shortlist_size` juniors among the
+    volunteers: at random, or the most talented first when ``shortlist`` is
+    ``"top_performers"`` (the same random draws are made either way, so the two
+    designs share their chance events).
 
     Returns
     -------
@@ -283,6 +315,12 @@ def candidate_pool(
     if programme.junior_max_age is not None:
         junior_ok &= (year - wf.birth_year) < programme.junior_max_age
     senior_ok = free & np.isin(wf.level, senior_codes)
+    if programme.senior_min_age is not None:
+        senior_ok &= (year - wf.birth_year) >= programme.senior_min_age
+    if programme.junior_genders is not None:
+        junior_ok &= np.isin(wf.gender, [GENDERS.index(g) for g in programme.junior_genders])
+    if programme.senior_genders is not None:
+        senior_ok &= np.isin(wf.gender, [GENDERS.index(g) for g in programme.senior_genders])
     juniors = volunteers(rng, np.flatnonzero(junior_ok), wf.willingness, mean_w, programme)
     seniors_eligible = np.flatnonzero(senior_ok)
     if programme.participation == "mandatory":
@@ -291,7 +329,10 @@ def candidate_pool(
         seniors = volunteers(rng, seniors_eligible, wf.willingness, mean_w, programme)
     seniors = rng.permutation(seniors)[: programme.cohort_size]
     places = shortlist_size(len(seniors), programme)
-    juniors = rng.permutation(juniors)[:places]
+    juniors = rng.permutation(juniors)
+    if programme.shortlist == "top_performers":
+        juniors = juniors[np.argsort(-wf.talent[juniors], kind="stable")]
+    juniors = juniors[:places]
     juniors.sort()
     seniors.sort()
     pool = CandidatePool(side(wf, juniors, year), side(wf, seniors, year), programme.topic_mask)

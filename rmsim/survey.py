@@ -160,16 +160,13 @@ import yaml
 from pydantic import Field, field_validator, model_validator
 from scipy import special, stats
 
-from rmsim._base import Params
+from rmsim._base import REPOSITORY, Params
 from rmsim.config import Scenario
 from rmsim.errors import ConfigError, DataError
 from rmsim.model import ReverseMentoringModel
 from rmsim.programme import ROLE_MENTEE, ROLE_MENTOR, ROLE_NAMES, ROLE_NONE
 from rmsim.retention import EXIT_AGE_BANDS, RetentionParams, age_band
 from rmsim.workforce import DOMAINS, GENDERS, GENERATION_NAMES, LEVELS
-
-REPOSITORY = Path(__file__).resolve().parent.parent
-"""The folder above the ``rmsim`` package: the repository root in a clone or an editable install."""
 
 INSTRUMENTS_FOLDER = REPOSITORY / "data" / "instruments"
 """Where :func:`load_instrument` looks up instruments by name."""

@@ -142,3 +142,59 @@ def test_reverse_policy_with_capacity_pairs_every_senior() -> None:
     pairs = rmsim.run(seed=5, employees=1000, weeks=2, programme=programme).pairs
     assert len(pairs) == 10 and pairs["reverse"].all()
     assert pairs["mentee_id"].nunique() == 10 and pairs["mentor_id"].value_counts().max() <= 3
+
+
+# --------------------------------------------------------------------------- eligibility by gender and age, shortlist
+
+
+def _pool(programme: dict, seed: int = 3, size: int = 800) -> tuple[ReverseMentoringModel, np.ndarray, np.ndarray]:
+    model = ReverseMentoringModel(
+        Scenario.from_dict({"weeks": 2, "organisation": {"size": size}, "programme": programme}), seed=seed
+    )
+    rng = np.random.default_rng(seed)
+    _, juniors, seniors = candidate_pool(rng, model.workforce, model.year, model.config.programme)
+    return model, juniors, seniors
+
+
+def test_junior_genders_restrict_the_juniors_and_pairs_follow() -> None:
+    model, juniors, seniors = _pool({"junior_genders": ["female"], "senior_genders": ["male"], "cohort_size": 30})
+    wf = model.workforce
+    assert len(juniors) > 0 and len(seniors) > 0
+    assert (wf.gender[juniors] == 1).all() and (wf.gender[seniors] == 0).all()
+    result = rmsim.run(seed=2, employees=600, weeks=6, programme={"policy": "random", "junior_genders": ["female"]})
+    mentors = result.employees.set_index("employee_id").loc[result.pairs["mentor_id"], "gender"]
+    assert len(mentors) > 0 and (mentors == "female").all()
+
+
+def test_age_can_separate_the_sides_when_their_levels_overlap() -> None:
+    every = list(rmsim.LEVELS)
+    with pytest.raises(ConfigError) as caught:
+        Programme(junior_levels=every, senior_levels=every, junior_max_age=40, senior_min_age=35)
+    assert caught.value.field == "programme.junior_levels"
+    programme = {"junior_levels": every, "senior_levels": every, "junior_max_age": 35, "senior_min_age": 50, "cohort_size": 40}
+    model, juniors, seniors = _pool(programme)
+    age = model.year - model.workforce.birth_year
+    assert (age[juniors] < 35).all() and (age[seniors] >= 50).all()
+    assert len(set(model.workforce.level[seniors].tolist())) > 1  # seniors come from several levels
+    result = rmsim.run(seed=4, employees=600, weeks=6, programme={"policy": "random", **programme})
+    people = result.employees.set_index("employee_id")
+    assert (people.loc[result.pairs["mentor_id"], "age_start"].to_numpy() < 35).all()
+    assert (people.loc[result.pairs["mentee_id"], "age_start"].to_numpy() >= 50).all()
+
+
+def test_top_performer_shortlist_takes_the_most_talented_volunteers_with_the_same_draws() -> None:
+    common = {"cohort_size": 10, "shortlist_factor": 1.0}
+    model, random_juniors, random_seniors = _pool({**common, "shortlist": "random"})
+    top_model, top_juniors, top_seniors = _pool({**common, "shortlist": "top_performers"})
+    talent = model.workforce.talent
+    assert np.array_equal(random_seniors, top_seniors)  # same chance events for the seniors
+    assert len(top_juniors) == len(random_juniors) == 10
+    assert talent[top_juniors].mean() > talent[random_juniors].mean() + 0.5
+    # no eligible volunteer outside the shortlist is more talented than the least talented one shortlisted
+    rng = np.random.default_rng(3)
+    wf = top_model.workforce
+    _, juniors_all, _ = candidate_pool(
+        rng, wf, top_model.year, top_model.config.programme.model_copy(update={"shortlist_factor": 1000.0})
+    )
+    outside = np.setdiff1d(juniors_all, top_juniors)
+    assert talent[outside].max() <= talent[top_juniors].min()

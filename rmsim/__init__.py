@@ -12,12 +12,16 @@ The public API:
 - :func:`simulate_survey`, :func:`read_survey`, :func:`score_scales`,
   :func:`reliability`, :func:`cronbach_alpha`, :func:`load_instrument`:
   simulated and observed surveys in one schema; statistics in
-  :mod:`rmsim.analysis`, example and fictional data in :mod:`rmsim.datasets`.
+  :mod:`rmsim.analysis`, example and fictional data in :mod:`rmsim.datasets`;
+- :func:`load_case`, :func:`reproduce`, :func:`calibrate`: the case-study
+  presets, their published figures and the parameters that reproduce them.
 """
 
 from importlib import metadata
 
 from rmsim import analysis, datasets
+from rmsim.calibration import Calibration, calibrate
+from rmsim.case_studies import CaseStudy, Reproduction, available_cases, load_case, reproduce
 from rmsim.config import Scenario
 from rmsim.errors import ConfigError, DataError, ParamsError, RmsimError
 from rmsim.experiment import Experiment, run_experiment
@@ -38,7 +42,9 @@ __all__ = [
     "DOMAINS",
     "GENERATION_NAMES",
     "LEVELS",
+    "Calibration",
     "CandidatePool",
+    "CaseStudy",
     "ConfigError",
     "DataError",
     "Employee",
@@ -49,21 +55,26 @@ __all__ = [
     "Organisation",
     "ParamsError",
     "Programme",
+    "Reproduction",
     "ReverseMentoringModel",
     "RmsimError",
     "RunResult",
     "Scenario",
     "__version__",
     "analysis",
+    "available_cases",
     "available_policies",
+    "calibrate",
     "cronbach_alpha",
     "datasets",
     "get_policy",
+    "load_case",
     "load_instrument",
     "load_results",
     "read_survey",
     "register_policy",
     "reliability",
+    "reproduce",
     "run",
     "run_experiment",
     "score_scales",

@@ -41,6 +41,7 @@ def _parser() -> argparse.ArgumentParser:
         "the result frames as Parquet with a manifest.",
     )
     run.add_argument("scenario", nargs="?", metavar="SCENARIO.yaml", help="scenario file (default: built-in defaults)")
+    run.add_argument("--case", metavar="NAME", help="run a case-study preset instead (see `rmsim reproduce --list`)")
     run.add_argument("--policy", help="pairing policy (see `rmsim policies`)")
     run.add_argument("--employees", type=int, metavar="N", help="organisation size")
     run.add_argument("--weeks", type=int, metavar="N", help="weeks to simulate")
@@ -57,6 +58,25 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--quiet", action="store_true", help="print only where the results went")
 
     commands.add_parser("policies", help="list the pairing policies", description="List the registered pairing policies.")
+
+    reproduce = commands.add_parser(
+        "reproduce",
+        help="check the case studies' published figures against the model",
+        description="Run case-study presets over replications and print, for each published figure, the simulated "
+        "mean with a 90%% interval and whether the published value is plausible under the model. Exit code 0 when "
+        "every published value is plausible, 1 otherwise.",
+    )
+    reproduce.add_argument("cases", nargs="*", metavar="CASE", help="case studies (default: all with targets)")
+    reproduce.add_argument("--replications", type=int, metavar="N", help="replications per case (default 20; --fast: 4)")
+    reproduce.add_argument("--fast", action="store_true", help="few replications, for a quick check (as in CI)")
+    reproduce.add_argument("--seed", type=int, default=DEFAULT_SEED, metavar="N", help=f"master seed (default {DEFAULT_SEED})")
+    reproduce.add_argument("--uncalibrated", action="store_true", help="ignore the presets' calibrated values")
+    reproduce.add_argument("--backend", choices=["serial", "processes", "dask"], default="processes", help="default: processes")
+    reproduce.add_argument("--workers", type=int, metavar="N", help="worker processes (default: all cores)")
+    reproduce.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address")
+    reproduce.add_argument("--out", metavar="DIR", default=str(Path("results") / "reproduce"), help="default: results/reproduce")
+    reproduce.add_argument("--csv", metavar="FILE", help="also write the table as CSV")
+    reproduce.add_argument("--list", action="store_true", help="list the case studies and their targets, and exit")
 
     experiment = commands.add_parser(
         "experiment",
@@ -108,6 +128,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run(args)
         if args.command == "policies":
             return _policies()
+        if args.command == "reproduce":
+            return _reproduce(args)
         if args.command == "experiment":
             return _experiment(args)
     except RmsimError as error:
@@ -127,6 +149,40 @@ def _policies() -> int:
     for name, policy in policies.items():
         print(f"{name:<{width}}  {policy.description}")
     return 0
+
+
+def _reproduce(args: argparse.Namespace) -> int:
+    from rmsim.case_studies import available_cases, load_case, reproduce, targets
+
+    if args.list:
+        table = targets()
+        for name in available_cases():
+            study = load_case(name)
+            print(f"{name:<17} {study.title}")
+            for row in table[table["case"] == name].itertuples(index=False):
+                print(f"{'':<17}   - {row.target}: {row.quantity}")
+        return 0
+    if args.replications is not None and args.replications < 2:
+        raise ConfigError("--replications", args.replications, "must be a whole number >= 2")
+    if args.workers is not None and args.workers < 1:
+        raise ConfigError("--workers", args.workers, "must be a whole number >= 1")
+    replications = args.replications or (4 if args.fast else 20)
+    found = reproduce(
+        args.cases or None,
+        replications=replications,
+        seed=args.seed,
+        calibrated=not args.uncalibrated,
+        out=args.out,
+        backend=args.backend,
+        workers=args.workers,
+        scheduler=args.scheduler,
+        progress=sys.stderr.isatty(),
+    )
+    print(found.summary())
+    if args.csv:
+        found.table.to_csv(args.csv, index=False)
+        print(f"table written to {args.csv}")
+    return 0 if found.all_plausible else 1
 
 
 def _overrides(args: argparse.Namespace) -> dict[str, Any]:
@@ -265,7 +321,14 @@ def _run(args: argparse.Namespace) -> int:
     from rmsim.model import ReverseMentoringModel, as_scenario
     from rmsim.results import check_output_folder
 
-    scenario = as_scenario(args.scenario, _overrides(args))
+    if args.case and args.scenario:
+        raise ConfigError("--case", args.case, "give a case study or a scenario file, not both")
+    if args.case:
+        from rmsim.case_studies import load_case
+
+        scenario = as_scenario(load_case(args.case).build_scenario(), _overrides(args))
+    else:
+        scenario = as_scenario(args.scenario, _overrides(args))
     seed = DEFAULT_SEED if args.seed is None else args.seed
     if seed < 0:
         raise ConfigError("seed", seed, "must be an integer >= 0")

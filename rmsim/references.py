@@ -30,6 +30,14 @@ LITERATURE: dict[str, str] = {
     "knowledge about social media. Boston College Sloan Center on Aging & Work.",
     "Eby et al. 2013": "Eby, L. T., et al. (2013). An interdisciplinary meta-analysis of the potential antecedents, "
     "correlates, and consequences of protege perceptions of mentoring. Psychological Bulletin, 139(2).",
+    "Clutterbuck & Ragins 2002": "Clutterbuck, D., & Ragins, B. R. (2002). Mentoring and Diversity: An International "
+    "Perspective. Butterworth-Heinemann.",
+    "Pritchard et al. 1999": "Pritchard, J. K., Seielstad, M. T., Perez-Lezaun, A., & Feldman, M. W. (1999). Population "
+    "growth of human Y chromosomes: a study of Y chromosome microsatellites. Molecular Biology and Evolution, 16(12).",
+    "Beaumont, Zhang & Balding 2002": "Beaumont, M. A., Zhang, W., & Balding, D. J. (2002). Approximate Bayesian "
+    "computation in population genetics. Genetics, 162(4), 2025-2035.",
+    "Starcevich 2001": "Starcevich, M. M. (2001). Reverse mentoring at GE (cited in the project's research notes for "
+    "the figure of 600 executives) [A].",
     "Gale & Shapley 1962": "Gale, D., & Shapley, L. S. (1962). College admissions and the stability of marriage. "
     "American Mathematical Monthly, 69(1), 9-15.",
     "Ghosh & Reio 2013": "Ghosh, R., & Reio, T. G. (2013). Career benefits associated with mentoring for mentors: "

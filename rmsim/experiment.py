@@ -99,6 +99,11 @@ class Experiment(Params):
         Full factorial design: ``{factor: [values]}``, where a factor is a
         dotted scenario field (``programme.cadence_weeks``) or one of the
         aliases ``policy``, ``employees``, ``cadence_weeks``.
+    designs : list of dict
+        Hand-picked design points, e.g. ``[{"policy": "none"}, {"policy":
+        "random", "cadence_weeks": 2}]``: each is one arm (crossed with the
+        grid and the sample). A factor a design leaves out takes the base
+        scenario's value, so every arm has every factor.
     sample : SampleDesign or None
         A Latin-hypercube or Sobol' design over ranges, crossed with the grid.
     replications : int
@@ -115,6 +120,9 @@ class Experiment(Params):
     description: str = Field("", description="Free text.")
     scenario: Scenario = Field(default_factory=Scenario, description="Base scenario.")
     grid: dict[str, list[Any]] = Field(default_factory=dict, description="Full factorial design.")
+    designs: list[dict[str, Any]] = Field(
+        default_factory=list, description="Hand-picked design points, each {factor: value}; crossed with the grid."
+    )
     sample: SampleDesign | None = Field(None, description="Sampled design over ranges.")
     replications: int = Field(10, ge=1, le=100_000, description="Runs of each arm.")
     seed: int = Field(2026, ge=0, description="Master seed.")
@@ -130,9 +138,19 @@ class Experiment(Params):
                 raise ConfigError(f"grid.{factor}", values, "values must be distinct")
         return grid
 
+    @field_validator("designs")
+    @classmethod
+    def _designs(cls, designs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        for i, design in enumerate(designs):
+            if not isinstance(design, dict) or not design:
+                raise ConfigError(f"designs[{i}]", design, "must be a non-empty mapping of factor: value")
+        if len({json.dumps(d, sort_keys=True, default=str) for d in designs}) != len(designs):
+            raise ConfigError("designs", designs, "designs must be distinct")
+        return designs
+
     @model_validator(mode="after")
     def _design(self, info: ValidationInfo) -> Experiment:
-        factors = list(self.grid) + (list(self.sample.factors) if self.sample else [])
+        factors = list(self.grid) + self._design_factors() + (list(self.sample.factors) if self.sample else [])
         paths = [_ALIASES.get(f, f) for f in factors]
         if len(set(paths)) != len(paths):
             raise ConfigError("grid", factors, "each scenario field may appear once across grid and sample")
@@ -148,6 +166,11 @@ class Experiment(Params):
                     self.scenario.with_overrides({_ALIASES.get(factor, factor): value})
                 except ConfigError as error:
                     raise ConfigError(f"grid.{factor}", value, f"{error.field} = {error.value!r}: {error.allowed}") from None
+        for i, design in enumerate(self.designs if check_values else ()):
+            try:
+                self.scenario.with_overrides({_ALIASES.get(k, k): v for k, v in design.items()})
+            except ConfigError as error:
+                raise ConfigError(f"designs[{i}]", design, f"{error.field} = {error.value!r}: {error.allowed}") from None
         if self.sample:
             data = self.scenario.to_dict()
             for factor, (low, high) in self.sample.factors.items():
@@ -165,13 +188,29 @@ class Experiment(Params):
                     except ConfigError as error:
                         raise ConfigError(f"sample.factors.{factor}", [low, high], error.allowed) from None
         if self.control is not None:
-            unknown = sorted(set(self.control) - set(self.grid))
+            chosen = list(self.grid) + self._design_factors()
+            unknown = sorted(set(self.control) - set(chosen))
             if unknown:
-                raise ConfigError("control", self.control, f"control factors must be grid factors ({', '.join(self.grid)})")
+                raise ConfigError(
+                    "control", self.control, f"control factors must be grid or design factors ({', '.join(chosen)})"
+                )
             for factor, value in self.control.items():
-                if value not in self.grid[factor]:
+                if factor in self.grid and value not in self.grid[factor]:
                     raise ConfigError(f"control.{factor}", value, f"must be one of the grid's values {self.grid[factor]}")
+            if not any(all(arm.get(k) == v for k, v in self.control.items()) for arm in self._chosen_arms()):
+                raise ConfigError("control", self.control, "no arm of the grid and designs has these values")
         return self
+
+    def _design_factors(self) -> list[str]:
+        return list(dict.fromkeys(k for design in self.designs for k in design))
+
+    def _chosen_arms(self) -> list[dict[str, Any]]:
+        """The grid crossed with the hand-picked designs (each completed with the base scenario's values)."""
+        grid = [dict(zip(self.grid, values, strict=True)) for values in itertools.product(*self.grid.values())]
+        names = self._design_factors()
+        data = self.scenario.to_dict() if names else {}
+        designs = [{n: d.get(n, _get(data, _ALIASES.get(n, n))) for n in names} for d in self.designs] or [{}]
+        return [{**g, **d} for g in grid for d in designs]
 
     # ------------------------------------------------------------------ loading
 
@@ -221,7 +260,7 @@ class Experiment(Params):
     @property
     def factors(self) -> list[str]:
         """Names of the design's factors (columns of the runs table)."""
-        return list(self.grid) + (list(self.sample.factors) if self.sample else [])
+        return list(self.grid) + self._design_factors() + (list(self.sample.factors) if self.sample else [])
 
     def control_arm(self) -> dict[str, Any] | None:
         """Factor values identifying the control arm, or None."""
@@ -231,12 +270,17 @@ class Experiment(Params):
             return {"policy": "none"}
         if "none" in self.grid.get("programme.policy", []):
             return {"programme.policy": "none"}
+        names = self._design_factors()
+        for arm in self._chosen_arms():
+            if arm.get("policy", arm.get("programme.policy")) == "none" and names:
+                # every design factor: each design is compared with the control design itself,
+                # and with the control of the same grid values (if the designs are crossed with a grid)
+                return {name: arm[name] for name in names}
         return None
 
     def arms(self) -> list[dict[str, Any]]:
-        """Design points, in a fixed order: the grid crossed with the sample."""
-        grid = [dict(zip(self.grid, values, strict=True)) for values in itertools.product(*self.grid.values())]
-        return [{**g, **s} for g in grid for s in self._sample_points()]
+        """Design points, in a fixed order: the grid crossed with the designs and the sample."""
+        return [{**g, **s} for g in self._chosen_arms() for s in self._sample_points()]
 
     def _sample_points(self) -> list[dict[str, Any]]:
         if self.sample is None:

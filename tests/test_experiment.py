@@ -93,6 +93,37 @@ def test_experiment_file_with_scenario_path_and_census(tmp_path: Path) -> None:
     assert e.control_arm() == {"policy": "none"}
 
 
+def test_hand_picked_designs_are_arms_completed_with_the_base_scenario() -> None:
+    experiment = _experiment(
+        grid={},
+        designs=[{"policy": "none"}, {"policy": "random", "programme.cadence_weeks": 2}, {"policy": "common_interests"}],
+    )
+    base = experiment.scenario.programme.cadence_weeks
+    assert experiment.factors == ["policy", "programme.cadence_weeks"]
+    assert experiment.arms() == [
+        {"policy": "none", "programme.cadence_weeks": base},
+        {"policy": "random", "programme.cadence_weeks": 2},
+        {"policy": "common_interests", "programme.cadence_weeks": base},
+    ]
+    assert experiment.control_arm() == {"policy": "none", "programme.cadence_weeks": base}
+    runs = experiment.runs()
+    assert [r.scenario["programme"]["cadence_weeks"] for r in runs[:: experiment.replications]] == [base, 2, base]
+    crossed = _experiment(grid={"organisation.size": [150, 200]}, designs=[{"policy": "none"}, {"policy": "random"}])
+    assert [(a["organisation.size"], a["policy"]) for a in crossed.arms()] == [
+        (150, "none"),
+        (150, "random"),
+        (200, "none"),
+        (200, "random"),
+    ]
+
+
+def test_hand_picked_designs_are_compared_with_their_control(tmp_path: Path) -> None:
+    experiment = _experiment(grid={}, designs=[{"policy": "none"}, {"policy": "random", "cadence_weeks": 2}])
+    results = load_results(run_experiment(experiment, out=tmp_path / "designs", backend="serial", progress=False))
+    contrasts = results.contrasts(["mean_engagement_end"])
+    assert len(contrasts) == 1 and contrasts.iloc[0]["policy"] == "random" and contrasts.iloc[0]["cadence_weeks"] == 2
+
+
 @pytest.mark.parametrize(
     ("fields", "field", "value"),
     [
@@ -111,6 +142,15 @@ def test_experiment_file_with_scenario_path_and_census(tmp_path: Path) -> None:
         ({"sample": {"factors": {"programme.formality": [0, 1]}}}, "sample.factors.programme.formality", "formality"),
         ({"sample": {"factors": {"programme.cadence_weeks": [0, 4]}}}, "sample.factors.programme.cadence_weeks", "[0"),
         ({"unknown": 1}, "unknown", "1"),
+        ({"designs": [{"policy": "random"}, {}]}, "designs[1]", "{}"),
+        ({"grid": {}, "designs": [{"policy": "random"}, {"policy": "nonsense"}]}, "designs[1]", "nonsense"),
+        ({"designs": [{"policy": "random"}, {"policy": "random"}]}, "designs", "random"),
+        ({"grid": {"policy": ["none"]}, "designs": [{"policy": "random"}]}, "grid", "policy"),
+        (
+            {"grid": {}, "designs": [{"policy": "random"}, {"policy": "none"}], "control": {"policy": "traditional"}},
+            "control",
+            "trad",
+        ),
     ],
 )
 def test_invalid_experiments_name_the_field_and_value(fields: dict, field: str, value: str) -> None:

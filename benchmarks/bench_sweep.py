@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import gc
 import hashlib
 import json
 import os
@@ -333,10 +334,13 @@ def profile_run(args: argparse.Namespace) -> dict[str, Any]:
 
     Writing the run's files into the results folder is not included (it is
     done by the main process). Imports are warm: a run has been done before.
+    The garbage of the sweeps is collected first, so that a full collection of
+    this process's heap is not charged to the run (a worker's heap is small).
     """
     from rmsim.experiment import execute_run
 
     spec = experiment_for("bench-sweep-profile", 1, args).runs()[0]
+    gc.collect()
     profiler = cProfile.Profile()
     profiler.enable()
     execute_run(spec)

@@ -29,7 +29,6 @@ Examples
 from __future__ import annotations
 
 import hashlib
-import io
 import itertools
 import json
 import os
@@ -414,8 +413,7 @@ def execute_run(spec: RunSpec) -> RunOutput:
     so the process that writes the results folder only writes bytes. A run
     that raises returns a record with ``status = "failed"`` and the error.
     """
-    from rmsim.model import run
-    from rmsim.results import FRAMES
+    from rmsim.model import _gc_paused
 
     started = time.perf_counter()
     record: dict[str, Any] = {
@@ -428,15 +426,12 @@ def execute_run(spec: RunSpec) -> RunOutput:
     try:
         if spec.policy is not None:
             _register_shipped(spec.policy)
-        result = run(validated(Scenario, spec.scenario), seed=spec.seed)
-        outcomes = result.outcomes()
-        files = {}
-        for name in FRAMES:
-            frame = getattr(result, name)
-            tags = {"run_id": spec.run_id, "arm": spec.arm, **spec.factors, "replication": spec.replication}
-            for position, (column, value) in enumerate(tags.items()):
-                frame.insert(position, column, value)
-            files[name] = _parquet_bytes(frame)
+        # With the cyclic garbage collector paused for the whole run, everything the run makes stays in the
+        # youngest generation, so the first young collection after it frees the finished model (Mesa's agents
+        # and model refer to each other). Otherwise the model would reach the oldest generation while its
+        # frames are built, and wait there, with its memory, for a full collection of the worker's heap.
+        with _gc_paused():
+            outcomes, files = _simulate(spec)
         record.update(status="ok", error=None, outcomes=outcomes)
     except Exception as error:  # a failing run is recorded, never fatal to the experiment
         files = {}
@@ -449,6 +444,21 @@ def execute_run(spec: RunSpec) -> RunOutput:
     record["elapsed_seconds"] = round(time.perf_counter() - started, 4)
     record["worker_pid"] = os.getpid()
     return RunOutput(record, files)
+
+
+def _simulate(spec: RunSpec) -> tuple[dict[str, float], dict[str, bytes]]:
+    """Run ``spec``: its outcomes, and its four frames, tagged, as Parquet bytes."""
+    from rmsim.model import ReverseMentoringModel
+    from rmsim.results import FRAMES, build_result
+
+    model = ReverseMentoringModel(validated(Scenario, spec.scenario), seed=spec.seed)
+    try:
+        model.run_model()
+        tags = {"run_id": spec.run_id, "arm": spec.arm, **spec.factors, "replication": spec.replication}
+        result = build_result(model, tags=tags)  # the frames are made with their tag columns
+    finally:
+        model._release()
+    return result.outcomes(), {name: _parquet_bytes(getattr(result, name)) for name in FRAMES}
 
 
 def _register_shipped(data: bytes) -> None:
@@ -469,12 +479,50 @@ def _register_shipped(data: bytes) -> None:
 
 
 def _parquet_bytes(frame: Any) -> bytes:
+    """``frame`` as the bytes of a Parquet file (without its index); see :func:`_arrow_table`."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    sink = io.BytesIO()
-    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), sink)
-    return sink.getvalue()
+    sink = pa.BufferOutputStream()
+    pq.write_table(_arrow_table(frame), sink)
+    return sink.getvalue().to_pybytes()
+
+
+_ARROW_SCHEMAS: dict[tuple[tuple[str, Any], ...], Any] = {}
+"""Arrow schemas (with their pandas metadata) of the frames converted so far, by column names and dtypes."""
+
+
+def _arrow_table(frame: Any) -> Any:
+    """The same table as ``pyarrow.Table.from_pandas(frame, preserve_index=False)``, in less time.
+
+    ``from_pandas`` spends most of its time, column by column, on pandas
+    bookkeeping and on describing each dtype in the file's pandas metadata
+    (which lets ``pandas.read_parquet`` restore categoricals, nullable integers
+    and strings). Every run of an experiment gives frames with the same
+    columns and dtypes, so the schema of the first one, metadata included, is
+    kept, and later frames of that shape are converted one column at a time
+    the way ``from_pandas`` converts them and put under that schema. A frame
+    with an object column (whose Arrow type depends on its values), or whose
+    columns convert to other types, takes ``from_pandas``. One thread
+    converts: an experiment already runs one worker per core.
+    """
+    import pyarrow as pa
+
+    columns = list(frame.items())
+    key = tuple((name, column.dtype) for name, column in columns)
+    schema = _ARROW_SCHEMAS.get(key)
+    if schema is not None:
+        # NumPy columns as arrays, the others (categoricals, nullable integers, strings) as pandas arrays
+        values = [column.to_numpy() if isinstance(column.dtype, np.dtype) else column.array for _, column in columns]
+        table = pa.Table.from_arrays([pa.array(v, from_pandas=True) for v in values], names=list(frame.columns))
+        if table.schema.equals(schema):  # names and types; the metadata comes from the schema
+            return table.replace_schema_metadata(schema.metadata)
+    table = pa.Table.from_pandas(frame, preserve_index=False, nthreads=1)
+    if all(column.dtype != object for _, column in columns):
+        if len(_ARROW_SCHEMAS) >= 64:
+            _ARROW_SCHEMAS.clear()
+        _ARROW_SCHEMAS[key] = table.schema
+    return table
 
 
 # --------------------------------------------------------------------------- backends

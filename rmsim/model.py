@@ -42,8 +42,8 @@ from rmsim.workforce import (
     LEVELS,
     EmployeeLedger,
     InitialWorkforce,
+    PeopleSampler,
     Workforce,
-    draw_people,
     hiring_profile,
     org_chart,
 )
@@ -171,6 +171,36 @@ def _metric(model: ReverseMentoringModel, name: str) -> float:
     return model._metrics[name]
 
 
+class MetricsCollector(mesa.DataCollector):
+    """Mesa's DataCollector of the model's weekly metrics, one model reporter per metric.
+
+    The model computes all metrics of a week at once (``ReverseMentoringModel._record``)
+    and keeps them in ``model._metrics``; each reporter reads one of them. Mesa's
+    ``collect`` would call the reporters one by one and deep-copy every value;
+    since each is a plain int or float, :meth:`collect` appends the values to
+    ``model_vars`` directly, with the same result. Everything else is Mesa's:
+    ``get_model_vars_dataframe``, ``mesa.batch_run`` and any reporter added
+    besides the metrics (then Mesa's own ``collect`` runs).
+
+    Parameters
+    ----------
+    names
+        The metrics, in column order (:meth:`ReverseMentoringModel.metric_names`).
+    """
+
+    def __init__(self, names: list[str]) -> None:
+        super().__init__(model_reporters={name: functools.partial(_metric, name=name) for name in names})
+
+    def collect(self, model: mesa.Model) -> None:
+        """Append the model's current metrics to ``model_vars``."""
+        columns, metrics = self.model_vars, getattr(model, "_metrics", None)
+        if self.agent_reporters or self.agenttype_reporters or metrics is None or columns.keys() != metrics.keys():
+            super().collect(model)
+            return
+        for name, values in columns.items():
+            values.append(metrics[name])
+
+
 def as_scenario(config: Scenario | dict | str | Path | None, overrides: dict[str, Any]) -> Scenario:
     """Turn any accepted scenario input plus dotted overrides into a Scenario."""
     if config is None:
@@ -265,16 +295,15 @@ class ReverseMentoringModel(mesa.Model):
         self._rng_meetings = self._stream(_MEETINGS)
         self._rng_relationships = self._stream(_RELATIONSHIPS)
         self._launches = {int(w): c for c, w in enumerate(scenario.programme.launch_weeks)}
+        self._base_hazard = scenario.retention.weekly_base_hazard()
         with _gc_paused():
             self._setup_workforce()
         self.pairs = PairLedger()
         self._counts: dict[str, float] = dict.fromkeys(_WEEKLY_COUNTS, 0)
         self._totals = {"programme_hours": 0.0, "programme_cost": 0.0, "turnover_cost": 0.0}
-        self._events: list[np.ndarray] = []
+        self._events: list[tuple[int, int, np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
         self._metrics: dict[str, float] = {}
-        self.datacollector = mesa.DataCollector(
-            model_reporters={name: functools.partial(_metric, name=name) for name in self.metric_names()}
-        )
+        self.datacollector = MetricsCollector(self.metric_names())
         self._record()
 
     # ------------------------------------------------------------------ set-up
@@ -291,9 +320,13 @@ class ReverseMentoringModel(mesa.Model):
         )
         n = len(initial.level)
         self._held = np.zeros(n, dtype=bool)
-        self._agents_at = np.full(n, None, dtype=object)
+        # The agent of employee id i is at index i - 1 (None once they have left). A list, not a NumPy object
+        # array: the garbage collector cannot see references held by an object array, so a model whose agents
+        # sat in one (agents and model refer to each other) could never be freed.
+        self._agent_by_id: list[Employee | None] = []
         self.ledger = EmployeeLedger(capacity=2 * n)
         self._hire_age_mean, self._hire_age_sd = hiring_profile(initial.level, initial.age)
+        self._people = PeopleSampler(s.organisation)
         slopes = np.array(
             [
                 s.organisation.skills.digital_per_year,
@@ -313,6 +346,7 @@ class ReverseMentoringModel(mesa.Model):
         )
         wf = self.workforce
         self._initial_by_generation = np.bincount(wf.generation, minlength=len(GENERATION_NAMES))
+        self._domain_bins = (len(GENERATION_NAMES) + 1) * np.arange(len(DOMAINS))[:, None]
 
     def _seat(
         self,
@@ -327,15 +361,16 @@ class ReverseMentoringModel(mesa.Model):
         """Create agents for new employees at vacant ``positions`` and write their rows."""
         agents = [Employee(self, p) for p in positions.tolist()]
         ids = np.fromiter((a.unique_id for a in agents), dtype=np.int64, count=len(agents))
-        self._agents_at[positions] = agents
+        self._agent_by_id.extend(agents)  # ids continue the sequence 1, 2, ... (EmployeeLedger.add checks it)
         n = len(positions)
+        is_initial = np.full(n, initial)
         columns = {
             **people,
             "baseline_risk": retention.relative_risk(people["engagement_base"], people["inclusion_base"], self.config.retention),
             "employee": ids,
-            "hired_week": np.broadcast_to(hired_week, n),
-            "level_since": np.broadcast_to(level_since, n),
-            "initial": np.full(n, initial),
+            "hired_week": np.full(n, hired_week),  # one week for all, or one per employee
+            "level_since": np.full(n, level_since),
+            "initial": is_initial,
         }
         self.workforce.fill(positions, columns)
         level = self.workforce.level[positions]
@@ -352,7 +387,7 @@ class ReverseMentoringModel(mesa.Model):
                 "level_start": level,
                 "level": level,
                 "skills_start": people["skills"].T,
-                "initial": np.full(n, initial),
+                "initial": is_initial,
             },
             external_ids,
         )
@@ -526,7 +561,7 @@ class ReverseMentoringModel(mesa.Model):
         target = wf.inclusion_base + params.climate_weight * growth * (
             1.0 + (params.minority_climate_multiplier - 1.0) * wf.minority
         )
-        engagement.relax(wf.inclusion, np.clip(target, 0.0, 1.0), params.inclusion_decay)
+        engagement.relax(wf.inclusion, target.clip(0.0, 1.0), params.inclusion_decay)
         if len(met):
             mentor, mentee = self._pair_positions(met)
             quality = self.pairs.quality[met]
@@ -582,7 +617,9 @@ class ReverseMentoringModel(mesa.Model):
         wf, params = self.workforce, self.config.retention
         occupied = wf.employee >= 0
         age = wf.age(self.year)
-        p_exit = retention.exit_probability(age, occupied, wf.engagement, wf.inclusion, wf.baseline_risk, params)
+        p_exit = retention.exit_probability(
+            age, occupied, wf.engagement, wf.inclusion, wf.baseline_risk, params, base_hazard=self._base_hazard
+        )
         p_retire = retention.retirement_probability(age, occupied, params)
         # One uniform per position decides both: retire below p_retire, else quit with probability p_exit.
         u = self._rng_retention.random(len(wf))
@@ -603,13 +640,14 @@ class ReverseMentoringModel(mesa.Model):
         self.ledger.exit_reason[rows] = reason
         self.ledger.position[rows] = -1
         active = self.pairs.active
-        if len(active):
-            gone = np.isin(self.pairs.mentor[active], ids) | np.isin(self.pairs.mentee[active], ids)
+        if len(active):  # pairs with a member who left this week (no one in an active pair left before)
+            left = self.ledger.left_week == self.week
+            gone = left[self.pairs.mentor[active] - 1] | left[self.pairs.mentee[active] - 1]
             self._end_pairs(active[gone], LEFT)
         wf.vacate(leaving)
-        for agent in self._agents_at[leaving]:
-            agent.remove()
-        self._agents_at[leaving] = None
+        for employee in ids.tolist():
+            self._agent_by_id[employee - 1].remove()
+            self._agent_by_id[employee - 1] = None
         above_entry = leaving[wf.level[leaving] > 0]
         self._held[above_entry] = self._rng_careers.random(len(above_entry)) < self.config.careers.internal_fill_share
 
@@ -662,11 +700,8 @@ class ReverseMentoringModel(mesa.Model):
         self.ledger.position[rows] = target
         self.ledger.level[rows] = wf.level[target]
         self.ledger.promotions[rows] += 1
-        agents = self._agents_at[source]
-        for agent, position in zip(agents, target.tolist(), strict=True):
-            agent.position = position
-        self._agents_at[target] = agents
-        self._agents_at[source] = None
+        for employee, position in zip(ids.tolist(), target.tolist(), strict=True):
+            self._agent_by_id[employee - 1].position = position
         self._counts["promotions"] += len(ids)
 
     def _hire(self) -> None:
@@ -677,15 +712,33 @@ class ReverseMentoringModel(mesa.Model):
         rng = self._stream(_HIRING, self.week)
         level = wf.level[vacant]
         age = retention.hire_ages(rng, level, self._hire_age_mean, self._hire_age_sd, self.config.retention)
-        people = draw_people(rng, self.config.organisation, age, level, self.year)
+        people = self._people.draw(rng, age, level, self.year)
         ids = self._seat(vacant, people, hired_week=self.week, level_since=self.week, initial=False)
         self._log(EVENT_HIRE, ids, level, level, np.zeros(len(ids), dtype=np.int8))
         self._counts["hires"] += len(ids)
 
     def _log(self, event: int, ids: np.ndarray, level: np.ndarray, from_level: np.ndarray, reason: np.ndarray) -> None:
-        n = len(ids)
-        self._events.append(
-            np.column_stack([np.full(n, self.week), np.full(n, event), ids, level, from_level, reason]).astype(np.int64)
+        """Record ``event`` (EVENT_*) this week for the employees ``ids``; :meth:`event_log` assembles the records."""
+        self._events.append((self.week, event, ids, level, from_level, reason))
+
+    def event_log(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Every hire, exit and promotion so far, in the order they happened.
+
+        Returns
+        -------
+        tuple of numpy.ndarray
+            Six ``int64`` columns: week, event code (``EVENT_*``), employee
+            id, level (after a promotion, the new one), level before the event,
+            and exit reason code (``rmsim.retention.EXIT_*``; 0 unless an exit).
+        """
+        if not self._events:
+            return tuple(np.empty(0, dtype=np.int64) for _ in range(6))  # type: ignore[return-value]
+        weeks, events, *columns = zip(*self._events, strict=True)
+        counts = [len(ids) for ids in columns[0]]
+        return (
+            np.repeat(np.array(weeks, dtype=np.int64), counts),
+            np.repeat(np.array(events, dtype=np.int64), counts),
+            *(np.concatenate(column).astype(np.int64) for column in columns),
         )
 
     # ------------------------------------------------------------------ measurement
@@ -715,6 +768,7 @@ class ReverseMentoringModel(mesa.Model):
         ]
 
     def _record(self) -> None:
+        """Compute this week's metrics (see :meth:`metric_names`) and hand them to the DataCollector."""
         wf = self.workforce
         occupied = wf.employee >= 0
         n_gen = len(GENERATION_NAMES)
@@ -728,6 +782,15 @@ class ReverseMentoringModel(mesa.Model):
         digital = np.bincount(band, weights=wf.skills[DIGITAL], minlength=4)
         in_band = np.bincount(band, minlength=4)
         gap = digital[0] / in_band[0] - digital[2] / in_band[2] if in_band[0] and in_band[2] else np.nan
+        # Skill totals by domain and generation in one bincount: domain d uses bins d * (n_gen + 1) + generation.
+        # Each bin still adds its employees in position order, so the sums are those of one bincount per domain.
+        bins = generation + self._domain_bins
+        totals = np.bincount(bins.ravel(), weights=wf.skills.ravel(), minlength=self._domain_bins.size * (n_gen + 1))
+        totals = totals.reshape(len(DOMAINS), n_gen + 1)[:, :n_gen]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            skill = (totals.sum(axis=1) / staff).tolist()
+            skill_by_generation = (totals / headcount).ravel().tolist()
+            retention_share = (still_here / self._initial_by_generation).tolist()
         m: dict[str, float] = {
             "week": self.week,
             "year": self.year,
@@ -741,17 +804,10 @@ class ReverseMentoringModel(mesa.Model):
             "inclusion_climate": engagement.inclusion_climate(wf.skills, engagement.leaders(wf.level, occupied)),
             "digital_gap": float(gap),
         }
-        with np.errstate(invalid="ignore", divide="ignore"):
-            for d, domain in enumerate(DOMAINS):
-                totals = np.bincount(generation, weights=wf.skills[d], minlength=n_gen + 1)[:n_gen]
-                m[f"skill_{domain}"] = float(totals.sum() / staff)
-                by_generation = totals / headcount
-                for g, name in enumerate(GENERATION_NAMES):
-                    m[f"skill_{domain}_{name}"] = float(by_generation[g])
-            retention_share = still_here / self._initial_by_generation
-        for g, name in enumerate(GENERATION_NAMES):
-            m[f"headcount_{name}"] = int(headcount[g])
-            m[f"retention_{name}"] = float(retention_share[g])
+        m.update(zip(_SKILL, skill, strict=True))
+        m.update(zip(_SKILL_BY_GENERATION, skill_by_generation, strict=True))
+        m.update(zip(_HEADCOUNT_BY_GENERATION, headcount.tolist(), strict=True))
+        m.update(zip(_RETENTION_BY_GENERATION, retention_share, strict=True))
         m.update(self._totals)
         self._metrics = m
         self.datacollector.collect(self)
@@ -760,13 +816,29 @@ class ReverseMentoringModel(mesa.Model):
 
     def agent_at(self, position: int) -> Employee | None:
         """The employee agent at ``position``, or None if it is vacant."""
-        return self._agents_at[position]
+        employee = self.workforce.employee[position]
+        return self._agent_by_id[employee - 1] if employee >= 0 else None
 
     def result(self) -> RunResult:
         """Collect the run's tidy result frames (see :class:`rmsim.results.RunResult`)."""
         from rmsim.results import build_result
 
         return build_result(self)
+
+    def _release(self) -> None:
+        """Drop Mesa's own reference to this model, so that Python can free it once it is no longer used.
+
+        Mesa 3.3 counts each model's agent ids in ``mesa.Agent._ids``, a
+        class-level dict keyed by the model, which keeps every model ever made
+        alive, with its agents and arrays (Mesa issue 3179, fixed in later
+        releases; there this does nothing). Call it only on a model that will
+        create no more agents: :func:`run` and ``rmsim.experiment.execute_run``
+        call it once the result is built, so that a process running many
+        models (an experiment's worker) does not keep them all.
+        """
+        counters = getattr(mesa.Agent, "_ids", None)
+        if isinstance(counters, dict):
+            counters.pop(self, None)
 
 
 _WEEKLY_COUNTS = (
@@ -782,6 +854,10 @@ _WEEKLY_COUNTS = (
     "pairs_left",
 )
 _STATUS_COUNTS = {COMPLETED: "completed", DISSOLVED: "dissolved", LEFT: "left"}
+_SKILL = tuple(f"skill_{d}" for d in DOMAINS)
+_SKILL_BY_GENERATION = tuple(f"skill_{d}_{g}" for d in DOMAINS for g in GENERATION_NAMES)
+_HEADCOUNT_BY_GENERATION = tuple(f"headcount_{g}" for g in GENERATION_NAMES)
+_RETENTION_BY_GENERATION = tuple(f"retention_{g}" for g in GENERATION_NAMES)
 
 
 def run(
@@ -819,4 +895,6 @@ def run(
     """
     model = ReverseMentoringModel(scenario, seed=seed, **overrides)
     model.run_model()
-    return model.result()
+    result = model.result()
+    model._release()
+    return result

@@ -20,6 +20,7 @@ metadata so that a single file carries its provenance.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
@@ -178,6 +179,20 @@ def check_output_folder(path: Path, *, overwrite: bool = False) -> None:
             raise ConfigError("out", str(path), "is a folder with other files; choose a new or empty folder")
 
 
+def check_creatable(path: Path, *, field: str = "out", what: str = "no folder can be made in it") -> None:
+    """Refuse, before any work, a path whose nearest existing ancestor is a file or is not writable.
+
+    ``what`` ends the message for an ancestor that is a file: "{ancestor} is a file, so {what}".
+    """
+    ancestor = path.parent
+    while not ancestor.exists() and ancestor != ancestor.parent:
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise ConfigError(field, str(path), f"{ancestor} is a file, so {what}")
+    if not os.access(ancestor, os.W_OK):
+        raise ConfigError(field, str(path), f"the folder {ancestor} is not writable")
+
+
 def write_parquet(frame: pd.DataFrame, path: Path, manifest_text: str) -> None:
     """Write ``frame`` to Parquet with the manifest in the file's metadata."""
     import pyarrow as pa
@@ -202,36 +217,58 @@ def read_manifest(parquet_file: str | Path) -> dict[str, Any]:
 # --------------------------------------------------------------------------- building
 
 
+@functools.cache
+def _category_dtype(names: tuple[str, ...]) -> pd.CategoricalDtype:
+    """The (unordered) categorical dtype of ``names``, made once per set of names."""
+    return pd.CategoricalDtype(categories=list(names))
+
+
 def _names(codes: np.ndarray, names: tuple[str, ...] | list[str]) -> pd.Categorical:
-    return pd.Categorical.from_codes(np.asarray(codes, dtype=np.int64), categories=list(names))
+    """Categorical of ``names[code]`` for each code; code -1 is missing."""
+    return pd.Categorical.from_codes(np.asarray(codes, dtype=np.int64), dtype=_category_dtype(tuple(names)))
+
+
+_EXIT_REASON_NAMES = tuple(EXIT_REASONS[code] for code in sorted(EXIT_REASONS) if code)
+_ROLE_NAMES = tuple(ROLE_NAMES[i] for i in sorted(ROLE_NAMES))
+_STATUS_NAMES = tuple(STATUS_NAMES[i] for i in sorted(STATUS_NAMES))
 
 
 def _exit_reasons(codes: np.ndarray) -> pd.Categorical:
     # Code 0 (still employed, or not an exit) becomes missing.
-    reasons = [EXIT_REASONS[code] for code in sorted(EXIT_REASONS) if code]
-    return _names(np.asarray(codes, dtype=np.int64) - 1, reasons)
+    return _names(np.asarray(codes, dtype=np.int64) - 1, _EXIT_REASON_NAMES)
 
 
 def _optional(values: np.ndarray, missing: int = -1, dtype: str = "Int64") -> pd.arrays.IntegerArray:
-    series = pd.array(values, dtype=dtype)
-    series[values == missing] = pd.NA
-    return series
+    """Nullable integers (pandas ``dtype``), missing where ``values == missing``."""
+    integers = np.asarray(values).astype(pd.api.types.pandas_dtype(dtype).numpy_dtype)
+    return pd.arrays.IntegerArray(integers, np.asarray(values) == missing)
 
 
-def build_result(model: ReverseMentoringModel) -> RunResult:
-    """Turn a model's state and records into a :class:`RunResult`."""
+def build_result(model: ReverseMentoringModel, tags: dict[str, Any] | None = None) -> RunResult:
+    """Turn a model's state and records into a :class:`RunResult`.
+
+    Parameters
+    ----------
+    model
+        A model that has run.
+    tags
+        Constant columns to put first in every frame, in this order (an
+        experiment tags each run's frames with its ``run_id``, arm, factors
+        and replication); none by default.
+    """
     wf = model.workforce
     occupied = np.flatnonzero(wf.occupied)
     model._close_records(occupied)
-    timeseries = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
-    timeseries = timeseries.astype({"week": "int64", "headcount": "int64"})
+    frames = {
+        "timeseries": _timeseries(model),
+        "employees": _employees(model),
+        "pairs": _pairs(model),
+        "events": _events(model),
+    }
     result = RunResult(
         scenario=model.config,
         seed=model.seed,
-        timeseries=timeseries,
-        employees=_employees(model),
-        pairs=_pairs(model),
-        events=_events(model),
+        **{name: _frame(columns, tags or {}) for name, columns in frames.items()},
     )
     result.manifest = provenance.manifest(
         "run",
@@ -244,37 +281,57 @@ def build_result(model: ReverseMentoringModel) -> RunResult:
     return result
 
 
-def _employees(model: ReverseMentoringModel) -> pd.DataFrame:
+def _frame(columns: dict[str, Any], tags: dict[str, Any]) -> pd.DataFrame:
+    """One frame from its columns (arrays of equal length), preceded by the constant ``tags`` columns."""
+    clash = sorted(set(tags) & set(columns))
+    if clash:
+        raise ValueError(f"cannot tag the result frames with {clash}: the frames have columns of these names")
+    return pd.DataFrame({**tags, **columns}) if tags else pd.DataFrame(columns)
+
+
+def _timeseries(model: ReverseMentoringModel) -> dict[str, Any]:
+    """Columns of the weekly metrics collected by the model's Mesa DataCollector, one entry per week.
+
+    The same frame as ``datacollector.get_model_vars_dataframe()`` (with integer
+    ``week`` and ``headcount``), built from arrays rather than lists.
+    """
+
+    def column(values: list[Any]) -> Any:
+        array = np.asarray(values)
+        return array if array.dtype.kind in "biuf" else values  # anything else: pandas infers, as for Mesa's frame
+
+    data = {name: column(values) for name, values in model.datacollector.model_vars.items()}
+    for name in ("week", "headcount"):
+        data[name] = np.asarray(data[name]).astype(np.int64, copy=False)
+    return data
+
+
+def _employees(model: ReverseMentoringModel) -> dict[str, Any]:
     ledger = model.ledger
     n = ledger.size
     rows = slice(0, n)
-    frame = pd.DataFrame(
-        {
-            "employee_id": np.arange(1, n + 1),
-            "external_id": pd.array(ledger.external_id, dtype="string"),
-            "initial": ledger.initial[rows],
-            "hired_week": ledger.hired_week[rows],
-            "left_week": _optional(ledger.left_week[rows]),
-            "exit_reason": _exit_reasons(ledger.exit_reason[rows]),
-            "generation": _names(_generation(ledger.birth_year[rows]), GENERATION_NAMES),
-            "birth_year": ledger.birth_year[rows],
-            "age_start": ledger.age_start[rows],
-            "gender": _names(ledger.gender[rows], GENDERS),
-            "minority": ledger.minority[rows],
-            "department": _names(ledger.department_start[rows], model.department_names),
-            "level_start": _names(ledger.level_start[rows], LEVELS),
-            "level": _names(ledger.level[rows], LEVELS),
-            "promotions": ledger.promotions[rows],
-            "role": _names(ledger.role[rows], [ROLE_NAMES[i] for i in sorted(ROLE_NAMES)]),
-            "cohort": _optional(ledger.cohort[rows]),
-        }
-    )
-    for d, domain in enumerate(DOMAINS):
-        frame[f"skill_{domain}_start"] = ledger.skills_start[rows, d]
-    for d, domain in enumerate(DOMAINS):
-        frame[f"skill_{domain}_end"] = ledger.skills_end[rows, d]
-    frame["engagement_end"] = ledger.engagement_end[rows]
-    return frame
+    return {
+        "employee_id": np.arange(1, n + 1),
+        "external_id": pd.array(ledger.external_id, dtype="string"),
+        "initial": ledger.initial[rows],
+        "hired_week": ledger.hired_week[rows],
+        "left_week": _optional(ledger.left_week[rows]),
+        "exit_reason": _exit_reasons(ledger.exit_reason[rows]),
+        "generation": _names(_generation(ledger.birth_year[rows]), GENERATION_NAMES),
+        "birth_year": ledger.birth_year[rows],
+        "age_start": ledger.age_start[rows],
+        "gender": _names(ledger.gender[rows], GENDERS),
+        "minority": ledger.minority[rows],
+        "department": _names(ledger.department_start[rows], model.department_names),
+        "level_start": _names(ledger.level_start[rows], LEVELS),
+        "level": _names(ledger.level[rows], LEVELS),
+        "promotions": ledger.promotions[rows],
+        "role": _names(ledger.role[rows], _ROLE_NAMES),
+        "cohort": _optional(ledger.cohort[rows]),
+        **{f"skill_{domain}_start": ledger.skills_start[rows, d] for d, domain in enumerate(DOMAINS)},
+        **{f"skill_{domain}_end": ledger.skills_end[rows, d] for d, domain in enumerate(DOMAINS)},
+        "engagement_end": ledger.engagement_end[rows],
+    }
 
 
 def _generation(birth_year: np.ndarray) -> np.ndarray:
@@ -283,60 +340,52 @@ def _generation(birth_year: np.ndarray) -> np.ndarray:
     return generation_of(birth_year)
 
 
-def _pairs(model: ReverseMentoringModel) -> pd.DataFrame:
+def _pairs(model: ReverseMentoringModel) -> dict[str, Any]:
     p = model.pairs
     rows = slice(0, p.size)
     status = p.status[rows]
-    completed = status == 1
+    not_completed = status != 1
     dissolved = np.where(status == 2, p.ended_week[rows], -1)
-    ratings = {}
-    for name in ("rating_business", "rating_development"):
-        values = pd.array(p.__dict__[name][rows].astype(np.int64), dtype="Int8")
-        values[~completed] = pd.NA
-        ratings[name] = values
-    return pd.DataFrame(
-        {
-            "pair_id": np.arange(p.size),
-            "cohort": p.cohort[rows],
-            "mentor_id": p.mentor[rows],
-            "mentee_id": p.mentee[rows],
-            "reverse": p.reverse[rows],
-            "mentor_level": _names(p.mentor_level[rows], LEVELS),
-            "mentee_level": _names(p.mentee_level[rows], LEVELS),
-            "start_week": p.start_week[rows],
-            "end_week": p.end_week[rows],
-            "status": _names(status, [STATUS_NAMES[i] for i in sorted(STATUS_NAMES)]),
-            "ended_week": _optional(p.ended_week[rows]),
-            "dissolved_week": _optional(dissolved),
-            "meetings": p.meetings[rows],
-            "similarity": p.similarity[rows],
-            "diversity": p.diversity[rows],
-            "quality_start": p.quality_start[rows],
-            "quality": p.quality[rows],
-            "mentee_gain": p.mentee_gain[rows],
-            "mentor_gain": p.mentor_gain[rows],
-            **ratings,
-        }
-    )
+    ratings = {
+        name: pd.arrays.IntegerArray(p.__dict__[name][rows].astype(np.int8), not_completed)  # a copy
+        for name in ("rating_business", "rating_development")
+    }
+    return {
+        "pair_id": np.arange(p.size),
+        "cohort": p.cohort[rows],
+        "mentor_id": p.mentor[rows],
+        "mentee_id": p.mentee[rows],
+        "reverse": p.reverse[rows],
+        "mentor_level": _names(p.mentor_level[rows], LEVELS),
+        "mentee_level": _names(p.mentee_level[rows], LEVELS),
+        "start_week": p.start_week[rows],
+        "end_week": p.end_week[rows],
+        "status": _names(status, _STATUS_NAMES),
+        "ended_week": _optional(p.ended_week[rows]),
+        "dissolved_week": _optional(dissolved),
+        "meetings": p.meetings[rows],
+        "similarity": p.similarity[rows],
+        "diversity": p.diversity[rows],
+        "quality_start": p.quality_start[rows],
+        "quality": p.quality[rows],
+        "mentee_gain": p.mentee_gain[rows],
+        "mentor_gain": p.mentor_gain[rows],
+        **ratings,
+    }
 
 
-def _events(model: ReverseMentoringModel) -> pd.DataFrame:
-    from rmsim.model import EVENT_NAMES
+def _events(model: ReverseMentoringModel) -> dict[str, Any]:
+    from rmsim.model import EVENT_NAMES, EVENT_PROMOTION
 
-    data = np.concatenate(model._events) if model._events else np.empty((0, 6), dtype=np.int64)
-    promotion = data[:, 1] == 2
-    from_level = _names(np.where(promotion, data[:, 4], 0), LEVELS)
-    from_level[~promotion] = np.nan
-    return pd.DataFrame(
-        {
-            "week": data[:, 0],
-            "event": _names(data[:, 1], [EVENT_NAMES[i] for i in sorted(EVENT_NAMES)]),
-            "employee_id": data[:, 2],
-            "level": _names(data[:, 3], LEVELS),
-            "from_level": from_level,
-            "reason": _exit_reasons(data[:, 5]),
-        }
-    )
+    week, event, employee, level, from_level, reason = model.event_log()
+    return {
+        "week": week,
+        "event": _names(event, [EVENT_NAMES[i] for i in sorted(EVENT_NAMES)]),
+        "employee_id": employee,
+        "level": _names(level, LEVELS),
+        "from_level": _names(np.where(event == EVENT_PROMOTION, from_level, -1), LEVELS),
+        "reason": _exit_reasons(reason),
+    }
 
 
 # --------------------------------------------------------------------------- summary
@@ -374,59 +423,76 @@ OUTCOMES: dict[str, tuple[str, str]] = {
 
 def outcomes(result: RunResult) -> dict[str, float]:
     """Key outcomes of one run as ``{key: value}``, keys as in :data:`OUTCOMES`."""
-    ts, emp, pairs = result.timeseries, result.employees, result.pairs
+    # Columns are read one by one as arrays (never whole rows or filtered frames): the frames may be wide.
+    ts, emp, pairs, events = result.timeseries, result.employees, result.pairs, result.events
     weeks = int(ts["week"].iloc[-1])
-    mentors = emp[emp["role"] == "mentor"]
-    mentees = emp[emp["role"] == "mentee"]
-    completed = pairs[pairs["status"] == "completed"]
-    exposure = ts["headcount"].iloc[1:].sum() / 52.0 if weeks else np.nan
-    last = ts.iloc[-1]
+    headcount = ts["headcount"].to_numpy()
+    exits = ts["exits"].sum()
+    mentors = (emp["role"] == "mentor").to_numpy()
+    mentees = (emp["role"] == "mentee").to_numpy()
+    status = pairs["status"]
+    completed = (status == "completed").to_numpy()
+    exposure = headcount[1:].sum() / 52.0 if weeks else np.nan
 
-    def share(frame: pd.DataFrame, column: str) -> float:
-        values = frame[column].dropna()
+    def last(column: str) -> Any:
+        return ts[column].iloc[-1]
+
+    def share(column: str) -> float:
+        values = pairs[column][completed].dropna()
         return float((values >= 4).mean()) if len(values) else np.nan
 
-    def promoted_within_year(group: pd.DataFrame) -> float:
-        if group.empty:
+    def promoted_within_year() -> float:
+        if not mentors.any():
             return np.nan
-        starts = pairs.groupby("mentor_id")["start_week"].min()
-        promo = result.events[result.events["event"] == "promotion"]
-        first = promo.groupby("employee_id")["week"].min()
-        start = starts.reindex(group["employee_id"]).to_numpy()
-        when = first.reindex(group["employee_id"]).to_numpy()
+        ids = emp["employee_id"].to_numpy()[mentors]
+        start = _first_week(pairs["mentor_id"].to_numpy(), pairs["start_week"].to_numpy(), ids)
+        promotion = (events["event"] == "promotion").to_numpy()
+        when = _first_week(events["employee_id"].to_numpy()[promotion], events["week"].to_numpy()[promotion], ids)
         return float(np.mean((when >= start) & (when < start + 52)))
 
     values = {
         "weeks": weeks,
-        "headcount_start": int(ts["headcount"].iloc[0]),
-        "headcount_end": int(last["headcount"]),
-        "exits": int(ts["exits"].sum()),
-        "annual_exit_rate": float(ts["exits"].sum() / exposure) if exposure else np.nan,
+        "headcount_start": int(headcount[0]),
+        "headcount_end": int(headcount[-1]),
+        "exits": int(exits),
+        "annual_exit_rate": float(exits / exposure) if exposure else np.nan,
         "hires": int(ts["hires"].sum()),
         "promotions": int(ts["promotions"].sum()),
         "pairs_formed": len(pairs),
-        "pairs_completed": int((pairs["status"] == "completed").sum()),
-        "pairs_dissolved": int((pairs["status"] == "dissolved").sum()),
-        "pairs_left": int((pairs["status"] == "left").sum()),
+        "pairs_completed": int(completed.sum()),
+        "pairs_dissolved": int((status == "dissolved").sum()),
+        "pairs_left": int((status == "left").sum()),
         "meetings": int(pairs["meetings"].sum()),
         "pair_quality": float(pairs["quality"].mean()) if len(pairs) else np.nan,
-        "rated_business_effective": share(completed, "rating_business"),
-        "rated_development_effective": share(completed, "rating_development"),
-        "mentee_digital_gain": float((mentees["skill_digital_end"] - mentees["skill_digital_start"]).mean())
-        if len(mentees)
+        "rated_business_effective": share("rating_business"),
+        "rated_development_effective": share("rating_development"),
+        "mentee_digital_gain": float((emp["skill_digital_end"][mentees] - emp["skill_digital_start"][mentees]).mean())
+        if mentees.any()
         else np.nan,
-        "mentor_promoted_within_year": promoted_within_year(mentors),
-        "mentor_exit_share": float(mentors["left_week"].notna().mean()) if len(mentors) else np.nan,
+        "mentor_promoted_within_year": promoted_within_year(),
+        "mentor_exit_share": float(emp["left_week"][mentors].notna().mean()) if mentors.any() else np.nan,
         "digital_gap_start": float(ts["digital_gap"].iloc[0]),
-        "digital_gap_end": float(last["digital_gap"]),
-        "mean_engagement_end": float(last["mean_engagement"]),
-        **{f"retention_{g}": float(last[f"retention_{g}"]) for g in GENERATION_NAMES},
-        "programme_hours": float(last["programme_hours"]),
-        "programme_cost": float(last["programme_cost"]),
-        "turnover_cost": float(last["turnover_cost"]),
+        "digital_gap_end": float(last("digital_gap")),
+        "mean_engagement_end": float(last("mean_engagement")),
+        **{f"retention_{g}": float(last(f"retention_{g}")) for g in GENERATION_NAMES},
+        "programme_hours": float(last("programme_hours")),
+        "programme_cost": float(last("programme_cost")),
+        "turnover_cost": float(last("turnover_cost")),
     }
     assert values.keys() == OUTCOMES.keys()
     return values
+
+
+def _first_week(keys: np.ndarray, weeks: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """The smallest of ``weeks`` recorded for each of ``ids`` in ``keys`` (NaN for an id never recorded)."""
+    first = np.full(len(ids), np.nan)
+    if len(keys):
+        order = np.lexsort((weeks, keys))
+        unique, at_first = np.unique(keys[order], return_index=True)
+        at = np.minimum(np.searchsorted(unique, ids), len(unique) - 1)
+        found = unique[at] == ids
+        first[found] = weeks[order][at_first][at[found]]
+    return first
 
 
 def summarise(result: RunResult) -> pd.DataFrame:

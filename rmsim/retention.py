@@ -134,6 +134,7 @@ def exit_probability(
     inclusion: np.ndarray,
     baseline_risk: np.ndarray,
     params: RetentionParams,
+    base_hazard: np.ndarray | None = None,
 ) -> np.ndarray:
     """Weekly probability that each employee leaves (0 at vacant positions).
 
@@ -149,6 +150,9 @@ def exit_probability(
         :func:`relative_risk` of each occupant's baseline states.
     params
         Retention parameters.
+    base_hazard
+        ``params.weekly_base_hazard()``, if the caller keeps it (the model
+        computes it once per run); computed here otherwise.
 
     Notes
     -----
@@ -163,7 +167,8 @@ def exit_probability(
     totals = np.bincount(band, weights=baseline_risk, minlength=n_bands + 1)
     counts = np.bincount(band, minlength=n_bands + 1)
     scale = np.zeros(n_bands + 1)
-    np.divide(params.weekly_base_hazard(), totals[:n_bands], out=scale[:n_bands], where=totals[:n_bands] > 0)
+    hazard = params.weekly_base_hazard() if base_hazard is None else base_hazard
+    np.divide(hazard, totals[:n_bands], out=scale[:n_bands], where=totals[:n_bands] > 0)
     scale[:n_bands] *= counts[:n_bands]
     probability = relative_risk(engagement, inclusion, params)
     probability *= scale[band]
@@ -192,4 +197,4 @@ def hire_ages(
 
     mean = mean_by_level[levels] - params.hire_age_offset
     age = mean + sd_by_level[levels] * rng.standard_normal(len(levels))
-    return np.clip(age, WORKING_AGE[0], WORKING_AGE[1] - 1.0)
+    return age.clip(WORKING_AGE[0], WORKING_AGE[1] - 1.0)

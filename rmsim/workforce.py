@@ -70,9 +70,9 @@ def generation_of(birth_year: np.ndarray | float) -> np.ndarray:
         ``int8`` codes; years before 1928 map to the first generation and
         years after 2030 to the last.
     """
-    years = np.floor(np.asarray(birth_year, dtype=float))
-    codes = np.searchsorted(_GEN_STARTS, years, side="right") - 1
-    return np.clip(codes, 0, len(GENERATIONS) - 1).astype(np.int8)
+    # The number of later generations' first years at or before the birth year is the code; as those
+    # first years are whole, comparing a fractional year with them is the same as comparing its floor.
+    return np.searchsorted(_GEN_STARTS[1:], np.asarray(birth_year, dtype=float), side="right").astype(np.int8)
 
 
 def _mix_validator(names: tuple[str, ...], what: str):
@@ -532,7 +532,11 @@ class Workforce:
         if missing:
             raise KeyError(f"missing occupant columns {sorted(missing)}")
         for name in self.OCCUPANT_COLUMNS:
-            getattr(self, name)[..., positions] = columns[name]
+            column = getattr(self, name)
+            if column.ndim == 1:  # indexing a vector directly is several times faster than column[..., positions]
+                column[positions] = columns[name]
+            else:
+                column[:, positions] = columns[name]
 
     def vacate(self, positions: np.ndarray) -> None:
         """Empty ``positions``; the occupant's other columns are left stale."""
@@ -547,7 +551,10 @@ class Workforce:
         """
         for name in self.OCCUPANT_COLUMNS:
             column = getattr(self, name)
-            column[..., target] = column[..., source]
+            if column.ndim == 1:
+                column[target] = column[source]
+            else:
+                column[:, target] = column[:, source]
         self.vacate(source)
 
 
@@ -666,32 +673,153 @@ def org_chart(level: np.ndarray, department: np.ndarray) -> np.ndarray:
 # --------------------------------------------------------------------------- sampling
 
 
-def _beta(rng: np.random.Generator, means: list[Any], concentrations: list[float], n: int) -> np.ndarray:
-    """``(len(means), n)`` Beta draws: row ``k`` has mean ``means[k]`` (clipped to [0.01, 0.99])
-    and concentration ``concentrations[k]``."""
-    mean = np.clip(np.stack([np.broadcast_to(np.asarray(m, dtype=float), (n,)) for m in means]), 0.01, 0.99)
-    concentration = np.asarray(concentrations, dtype=float)[:, None]
-    return rng.beta(mean * concentration, (1.0 - mean) * concentration)
+class PeopleSampler:
+    """Draws new employees from an organisation's profiles; see :func:`draw_people`.
+
+    Everything that depends only on the profiles (shares by level, skill
+    coefficients, the parameters of the five Beta distributions whose mean
+    does not depend on the person) is worked out once here, so that hiring,
+    which draws a few people every week, pays for the draws rather than for
+    re-reading the profiles. The draws are the same as drawing from the
+    profiles directly, value for value.
+
+    Parameters
+    ----------
+    org
+        The organisation whose profiles to draw from.
+    """
+
+    def __init__(self, org: Organisation) -> None:
+        self.org = org
+        other = org.other_gender_share
+        female_share = np.array([org.female_share[lv] for lv in LEVELS])
+        self._other_below = other
+        self._female_below = other + (1 - other) * female_share  # u below this (and not other): female
+        self._minority_share = np.array([org.minority_share[lv] for lv in LEVELS])
+        self._skill_coefficients = _skill_coefficients(org.skills)
+        t, st = org.traits, org.states
+        # Beta(kappa * m, kappa * (1 - m)) for willingness, openness, communication, engagement and felt value,
+        # whose means m are the same for everyone; the sixth, inclusion, has a mean that depends on minority status.
+        means = np.clip(
+            np.array([t.willingness_mean, t.openness_mean, t.communication_mean, st.engagement_mean, st.felt_value_mean]),
+            0.01,
+            0.99,
+        )
+        kappa = np.array([t.concentration] * 3 + [st.concentration] * 2)
+        self._beta_a = (means * kappa)[:, None]
+        self._beta_b = ((1.0 - means) * kappa)[:, None]
+        self._inclusion_kappa = st.concentration
+
+    def skill_means(self, age: np.ndarray, level: np.ndarray, female: np.ndarray, minority: np.ndarray) -> np.ndarray:
+        """``(len(DOMAINS), n)`` mean initial skills, clipped to [0, 1] (see :func:`skill_means`)."""
+        return _domain_skill_means(self.org.skills, self._skill_coefficients, age, level, female, minority)
+
+    def draw(
+        self,
+        rng: np.random.Generator,
+        age: np.ndarray,
+        level: np.ndarray,
+        year: float,
+        known: dict[str, np.ndarray] | None = None,
+    ) -> dict[str, np.ndarray]:
+        """Draw new employees; the arguments and result are those of :func:`draw_people` (without ``org``)."""
+        org = self.org
+        known = known or {}
+        n = len(age)
+        age = np.asarray(age, dtype=float)
+        level = np.asarray(level, dtype=np.int64)
+        u_gender = rng.random(n)
+        u_minority = rng.random(n)
+        gender = np.where(u_gender < self._other_below, 2, u_gender < self._female_below[level]).astype(np.int8)
+        minority = u_minority < self._minority_share[level]
+        if "gender" in known:
+            gender = np.asarray(known["gender"], dtype=np.int8)
+        if "minority" in known:
+            minority = np.asarray(known["minority"], dtype=bool)
+        noise = rng.standard_normal((n, len(DOMAINS)))
+        skills = self.skill_means(age, level, gender == 1, minority)
+        skills += org.skills.sd * noise.T
+        skills.clip(0.0, 1.0, out=skills)  # the method: np.clip calls it, after more Python
+        if "skills" in known:
+            given = np.asarray(known["skills"], dtype=float).T
+            skills = np.ascontiguousarray(np.where(np.isnan(given), skills, given))
+        interests = rng.random((n, org.interests)) < org.interest_probability
+        talent = rng.standard_normal(n)
+        # traits and states in one Beta draw (one call instead of six: hiring draws a few people every week)
+        inclusion_mean = (org.states.inclusion_mean + org.states.minority_inclusion_shift * minority).clip(0.01, 0.99)
+        a = np.empty((6, n))
+        b = np.empty((6, n))
+        a[:5] = self._beta_a
+        b[:5] = self._beta_b
+        a[5] = inclusion_mean * self._inclusion_kappa
+        b[5] = (1.0 - inclusion_mean) * self._inclusion_kappa
+        willingness, openness, communication, engagement, felt_value, inclusion = rng.beta(a, b)
+        birth_year = year - age
+        return {
+            "birth_year": birth_year,
+            "generation": generation_of(birth_year),
+            "gender": gender,
+            "minority": minority,
+            "skills": skills,
+            "floor": skills.copy(),
+            "willingness": willingness,
+            "openness": openness,
+            "communication": communication,
+            "interests": np.ascontiguousarray(interests.T),
+            "talent": talent,
+            "learner": np.zeros(n, dtype=bool),
+            "engagement": engagement,
+            "felt_value": felt_value,
+            "inclusion": inclusion,
+            "engagement_base": engagement.copy(),
+            "felt_value_base": felt_value.copy(),
+            "inclusion_base": inclusion.copy(),
+            "visibility": np.zeros(n),
+            "sponsorship": np.zeros(n),
+            "role": np.zeros(n, dtype=np.int8),
+        }
+
+
+def _skill_coefficients(profile: SkillProfile) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Columns of the skill-mean formula: value at 25 and change per year for each domain, and change per level
+    for business and leadership (the domains that have one)."""
+    at_25 = np.array([[profile.digital_at_25], [profile.business_at_25], [profile.leadership_at_25], [profile.inclusion_at_25]])
+    per_year = np.array(
+        [[profile.digital_per_year], [profile.business_per_year], [profile.leadership_per_year], [profile.inclusion_per_year]]
+    )
+    per_level = np.array([[profile.business_per_level], [profile.leadership_per_level]])
+    return at_25, per_year, per_level
+
+
+def _domain_skill_means(
+    profile: SkillProfile,
+    coefficients: tuple[np.ndarray, np.ndarray, np.ndarray],
+    age: np.ndarray,
+    level: np.ndarray,
+    female: np.ndarray,
+    minority: np.ndarray,
+) -> np.ndarray:
+    """:func:`skill_means` with the domain as the first axis, from :func:`_skill_coefficients`."""
+    at_25, per_year, per_level = coefficients
+    means = at_25 + per_year * (np.asarray(age, dtype=float) - 25.0)
+    means[1:3] += per_level * np.asarray(level, dtype=float)
+    means[3] += profile.inclusion_minority * minority
+    means[3] += profile.inclusion_female * female
+    return means.clip(0.0, 1.0, out=means)
 
 
 def skill_means(
     profile: SkillProfile, age: np.ndarray, level: np.ndarray, female: np.ndarray, minority: np.ndarray
 ) -> np.ndarray:
-    """Mean initial skill per employee and domain under ``profile``, clipped to [0, 1]."""
-    years = np.asarray(age, dtype=float) - 25.0
-    lv = np.asarray(level, dtype=float)
-    means = np.column_stack(
-        [
-            profile.digital_at_25 + profile.digital_per_year * years,
-            profile.business_at_25 + profile.business_per_year * years + profile.business_per_level * lv,
-            profile.leadership_at_25 + profile.leadership_per_year * years + profile.leadership_per_level * lv,
-            profile.inclusion_at_25
-            + profile.inclusion_per_year * years
-            + profile.inclusion_minority * minority
-            + profile.inclusion_female * female,
-        ]
-    )
-    return np.clip(means, 0.0, 1.0)
+    """Mean initial skill per employee and domain under ``profile``, clipped to [0, 1].
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(n, len(DOMAINS))``: ``at_25 + per_year * (age - 25)``, plus ``per_level * level`` for business
+        and leadership and the minority and female shifts for inclusion awareness.
+    """
+    return _domain_skill_means(profile, _skill_coefficients(profile), age, level, female, minority).T
 
 
 def draw_people(
@@ -725,71 +853,12 @@ def draw_people(
         ``employee``, ``hired_week``, ``level_since`` and ``initial``, with the
         employee as the last axis. Draws happen in a fixed order and number
         for a given ``n``, so two runs with the same seed draw the same people.
+
+    See Also
+    --------
+    PeopleSampler : the same draws, with the profiles read once (the model hires with one).
     """
-    known = known or {}
-    n = len(age)
-    age = np.asarray(age, dtype=float)
-    level = np.asarray(level, dtype=np.int64)
-    female_p = np.array([org.female_share[lv] for lv in LEVELS])[level]
-    minority_p = np.array([org.minority_share[lv] for lv in LEVELS])[level]
-    u_gender = rng.random(n)
-    u_minority = rng.random(n)
-    gender = np.where(
-        u_gender < org.other_gender_share,
-        2,
-        np.where(u_gender < org.other_gender_share + (1 - org.other_gender_share) * female_p, 1, 0),
-    ).astype(np.int8)
-    minority = u_minority < minority_p
-    if "gender" in known:
-        gender = np.asarray(known["gender"], dtype=np.int8)
-    if "minority" in known:
-        minority = np.asarray(known["minority"], dtype=bool)
-    noise = rng.standard_normal((n, len(DOMAINS)))
-    skills = np.clip(skill_means(org.skills, age, level, gender == 1, minority) + org.skills.sd * noise, 0.0, 1.0)
-    if "skills" in known:
-        given = np.asarray(known["skills"], dtype=float)
-        skills = np.where(np.isnan(given), skills, given)
-    skills = np.ascontiguousarray(skills.T)
-    t, s = org.traits, org.states
-    interests = rng.random((n, org.interests)) < org.interest_probability
-    talent = rng.standard_normal(n)
-    # traits and states in one Beta draw (one call instead of six: hiring draws a few people every week)
-    willingness, openness, communication, engagement, felt_value, inclusion = _beta(
-        rng,
-        [
-            t.willingness_mean,
-            t.openness_mean,
-            t.communication_mean,
-            s.engagement_mean,
-            s.felt_value_mean,
-            s.inclusion_mean + s.minority_inclusion_shift * minority,
-        ],
-        [t.concentration] * 3 + [s.concentration] * 3,
-        n,
-    )
-    return {
-        "birth_year": year - age,
-        "generation": generation_of(year - age),
-        "gender": gender,
-        "minority": minority,
-        "skills": skills,
-        "floor": skills.copy(),
-        "willingness": willingness,
-        "openness": openness,
-        "communication": communication,
-        "interests": np.ascontiguousarray(interests.T),
-        "talent": talent,
-        "learner": np.zeros(n, dtype=bool),
-        "engagement": engagement,
-        "felt_value": felt_value,
-        "inclusion": inclusion,
-        "engagement_base": engagement.copy(),
-        "felt_value_base": felt_value.copy(),
-        "inclusion_base": inclusion.copy(),
-        "visibility": np.zeros(n),
-        "sponsorship": np.zeros(n),
-        "role": np.zeros(n, dtype=np.int8),
-    }
+    return PeopleSampler(org).draw(rng, age, level, year, known)
 
 
 def median_tenure(org: Organisation, age: np.ndarray) -> np.ndarray:

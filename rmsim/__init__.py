@@ -9,6 +9,7 @@ The public API:
   :class:`CandidatePool`: pairing policies;
 - :class:`Experiment`, :func:`run_experiment`, :func:`load_results`:
   replications, sweeps and policy comparisons on any backend;
+- :func:`build_report`: a standalone HTML report of an experiment, for a client;
 - :func:`simulate_survey`, :func:`read_survey`, :func:`score_scales`,
   :func:`reliability`, :func:`cronbach_alpha`, :func:`load_instrument`:
   simulated and observed surveys in one schema; statistics in
@@ -28,6 +29,7 @@ from rmsim.experiment import Experiment, run_experiment
 from rmsim.model import Employee, ReverseMentoringModel, run
 from rmsim.pairing import CandidatePool, Matching, available_policies, get_policy, register_policy
 from rmsim.programme import Programme
+from rmsim.report import build_report
 from rmsim.results import RunResult
 from rmsim.store import ExperimentResults, load_results
 from rmsim.survey import Instrument, cronbach_alpha, load_instrument, read_survey, reliability, score_scales, simulate_survey
@@ -64,6 +66,7 @@ __all__ = [
     "analysis",
     "available_cases",
     "available_policies",
+    "build_report",
     "calibrate",
     "cronbach_alpha",
     "datasets",

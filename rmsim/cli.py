@@ -108,6 +108,26 @@ def _parser() -> argparse.ArgumentParser:
     )
     summary.add_argument("dir", metavar="DIR", help="experiment results folder")
     summary.add_argument("--outcome", action="append", metavar="NAME", help="outcome to show (repeatable)")
+
+    report = commands.add_parser(
+        "report",
+        help="write a standalone HTML report of an experiment, for a client",
+        description="Write one self-contained HTML file (figures embedded, no network needed) reporting an experiment: "
+        "the question, the organisation, the designs, outcomes, cost and turnover cost avoided, a recommendation, "
+        "the assumptions with their sources, failed runs and the manifest.",
+    )
+    report.add_argument("results_dir", metavar="RESULTS_DIR", help="experiment results folder")
+    report.add_argument("--out", metavar="FILE", help="HTML file to write (default: RESULTS_DIR/report.html)")
+    dashboard = commands.add_parser(
+        "dashboard",
+        help="open the interactive dashboard (a local web page)",
+        description="Serve the interactive dashboard (Mesa's SolaraViz page for the model: controls, live charts, the "
+        "organisation network and a comparison of two designs) on this machine, starting from a scenario file or the "
+        "built-in defaults. Needs the 'dashboard' extra; the page loads nothing from the internet.",
+    )
+    dashboard.add_argument("scenario", nargs="?", metavar="SCENARIO.yaml", help="scenario file (default: built-in defaults)")
+    dashboard.add_argument("--port", type=int, default=8765, metavar="N", help="port to serve on (default 8765)")
+    dashboard.add_argument("--host", default="127.0.0.1", metavar="ADDR", help="address to bind (default 127.0.0.1)")
     return parser
 
 
@@ -128,10 +148,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run(args)
         if args.command == "policies":
             return _policies()
+        if args.command == "dashboard":
+            return _dashboard(args)
         if args.command == "reproduce":
             return _reproduce(args)
         if args.command == "experiment":
             return _experiment(args)
+        if args.command == "report":
+            return _report_command(args)
     except RmsimError as error:
         print(f"rmsim: error: {error}", file=sys.stderr)
         return 2
@@ -183,6 +207,44 @@ def _reproduce(args: argparse.Namespace) -> int:
         found.table.to_csv(args.csv, index=False)
         print(f"table written to {args.csv}")
     return 0 if found.all_plausible else 1
+
+
+def _dashboard(args: argparse.Namespace) -> int:
+    """Check the scenario, then serve rmsim.dashboard with ``solara run`` until interrupted."""
+    import importlib.util
+    import signal
+    import subprocess
+
+    from rmsim.config import Scenario
+
+    if not 1 <= args.port <= 65535:
+        raise ConfigError("--port", args.port, "must be a port number from 1 to 65535")
+    env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "false", "SOLARA_ASSETS_PROXY": "true"}
+    env.pop("RMSIM_DASHBOARD_SCENARIO", None)
+    if args.scenario:
+        Scenario.from_yaml(args.scenario)  # a bad file ends here with exit code 2, before any server starts
+        env["RMSIM_DASHBOARD_SCENARIO"] = str(Path(args.scenario).resolve())
+    missing = [name for name in ("solara", "solara_assets", "altair") if importlib.util.find_spec(name) is None]
+    if missing:
+        print(
+            f"rmsim: error: the dashboard needs the 'dashboard' extra (missing: {', '.join(missing)}); "
+            'install it with: pip install "rmsim[dashboard]"',
+            file=sys.stderr,
+        )
+        return 1
+    command = [sys.executable, "-m", "solara", "run", "rmsim.dashboard:Page", "--host", args.host, "--port", str(args.port)]
+    command += ["--production", "--no-open", "--no-check-version"]  # no reloader, no browser, no call to PyPI
+    print(f"rmsim dashboard: http://{args.host}:{args.port} (Ctrl-C to stop)", flush=True)
+    server = subprocess.Popen(command, env=env)
+    previous = signal.signal(signal.SIGTERM, lambda *_: server.terminate())
+    try:
+        return server.wait()
+    except KeyboardInterrupt:
+        server.terminate()
+        server.wait()
+        return 130
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _overrides(args: argparse.Namespace) -> dict[str, Any]:
@@ -243,6 +305,16 @@ def _experiment_run(args: argparse.Namespace) -> int:
         print(f"figure written to {save_contrasts_figure(results, path / 'figure.png')}")
     print(f"results in {path}")
     return 0 if results.status()["failed"] == 0 else 1
+
+
+def _report_command(args: argparse.Namespace) -> int:
+    import matplotlib
+
+    matplotlib.use("Agg")  # a command line draws to files only
+    from rmsim.report import build_report
+
+    print(f"report written to {build_report(args.results_dir, out=args.out)}")
+    return 0
 
 
 def _status(results: Any) -> str:
@@ -319,7 +391,7 @@ def _default_out(name: str, policy: str, seed: int) -> Path:
 
 def _run(args: argparse.Namespace) -> int:
     from rmsim.model import ReverseMentoringModel, as_scenario
-    from rmsim.results import check_output_folder
+    from rmsim.results import check_creatable, check_output_folder
 
     if args.case and args.scenario:
         raise ConfigError("--case", args.case, "give a case study or a scenario file, not both")
@@ -334,7 +406,7 @@ def _run(args: argparse.Namespace) -> int:
         raise ConfigError("seed", seed, "must be an integer >= 0")
     out = Path(args.out) if args.out else _default_out(scenario.name, scenario.programme.policy, seed)
     check_output_folder(out, overwrite=args.overwrite)
-    _check_creatable(out)
+    check_creatable(out)
     model = ReverseMentoringModel(scenario, seed=seed)
     model.run_model()
     result = model.result()
@@ -346,17 +418,6 @@ def _run(args: argparse.Namespace) -> int:
         print(_report(result))
     print(f"results written to {out}")
     return 0
-
-
-def _check_creatable(out: Path) -> None:
-    """Refuse, before simulating, a results folder that could not be created."""
-    ancestor = out.parent
-    while not ancestor.exists() and ancestor != ancestor.parent:
-        ancestor = ancestor.parent
-    if not ancestor.is_dir():
-        raise ConfigError("out", str(out), f"{ancestor} is a file, so no folder can be made in it")
-    if not os.access(ancestor, os.W_OK):
-        raise ConfigError("out", str(out), f"the folder {ancestor} is not writable")
 
 
 def _report(result: Any) -> str:

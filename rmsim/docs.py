@@ -139,7 +139,9 @@ def _submodel(info: FieldInfo) -> type[BaseModel] | None:
     return annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
 
 
-def _sections(model: type[BaseModel], prefix: str = "") -> Iterator[tuple[str, type[BaseModel], list[tuple[str, FieldInfo]]]]:
+def parameter_sections(
+    model: type[BaseModel], prefix: str = ""
+) -> Iterator[tuple[str, type[BaseModel], list[tuple[str, FieldInfo]]]]:
     """Yield ``(path, model, leaf fields)`` for ``model`` and, depth first, each sub-model."""
     leaves: list[tuple[str, FieldInfo]] = []
     children: list[tuple[str, type[BaseModel]]] = []
@@ -151,7 +153,7 @@ def _sections(model: type[BaseModel], prefix: str = "") -> Iterator[tuple[str, t
             children.append((f"{prefix}{name}", child))
     yield prefix.rstrip("."), model, leaves
     for path, child in children:
-        yield from _sections(child, f"{path}.")
+        yield from parameter_sections(child, f"{path}.")
 
 
 def _parameter_tables(model: type[BaseModel]) -> str:
@@ -161,7 +163,7 @@ def _parameter_tables(model: type[BaseModel]) -> str:
         "Column *Allowed* gives the type and the validated bounds ([a, b] inclusive, (a, b) exclusive).",
         "Tags in sources: [V] checked against the cited text; [S] secondary source only.",
     ]
-    for path, section, leaves in _sections(model):
+    for path, section, leaves in parameter_sections(model):
         if not leaves:
             continue
         title = f"`{path}`" if path else "Scenario (top level)"
@@ -171,7 +173,13 @@ def _parameter_tables(model: type[BaseModel]) -> str:
         for dotted, info in leaves:
             default = info.get_default(call_default_factory=True)
             extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
-            cells = [f"`{dotted}`", f"`{_value(default)}`", _allowed(info), info.description or "", str(extra.get("source", ""))]
+            cells = [
+                f"`{dotted}`",
+                f"`{yaml_value(default)}`",
+                _allowed(info),
+                info.description or "",
+                str(extra.get("source", "")),
+            ]
             lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
     return "\n".join(lines)
 
@@ -185,7 +193,7 @@ def _cell(text: str) -> str:
     return " ".join(text.split()).replace("|", "\\|")
 
 
-def _value(value: Any) -> str:
+def yaml_value(value: Any) -> str:
     """A default value in YAML flow style, as a user would write it in a scenario file."""
     if value is None:
         return "null"
@@ -197,16 +205,16 @@ def _value(value: Any) -> str:
         short = format(value, "g")
         return short if float(short) == value else repr(value)
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {_value(v)}" for k, v in value.items()) + "}"
+        return "{" + ", ".join(f"{k}: {yaml_value(v)}" for k, v in value.items()) + "}"
     if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_value(v) for v in value) + "]"
+        return "[" + ", ".join(yaml_value(v) for v in value) + "]"
     return str(value)
 
 
 def _type_name(annotation: Any) -> str:
     origin = get_origin(annotation)
     if origin is Literal:
-        return "one of " + ", ".join(f"`{_value(a)}`" for a in get_args(annotation))
+        return "one of " + ", ".join(f"`{yaml_value(a)}`" for a in get_args(annotation))
     if origin in (Union, types.UnionType):
         return " or ".join(_type_name(a) for a in get_args(annotation))
     if annotation is type(None):
@@ -222,11 +230,11 @@ def _allowed(info: FieldInfo) -> str:
     high = ("]", bounds["le"]) if "le" in bounds else (")", bounds["lt"]) if "lt" in bounds else None
     parts = [_type_name(info.annotation)]
     if low and high:
-        parts.append(f"in {low[0]}{_value(low[1])}, {_value(high[1])}{high[0]}")
+        parts.append(f"in {low[0]}{yaml_value(low[1])}, {yaml_value(high[1])}{high[0]}")
     elif low:
-        parts.append(f"{'≥' if low[0] == '[' else '>'} {_value(low[1])}")
+        parts.append(f"{'≥' if low[0] == '[' else '>'} {yaml_value(low[1])}")
     elif high:
-        parts.append(f"{'≤' if high[0] == ']' else '<'} {_value(high[1])}")
+        parts.append(f"{'≤' if high[0] == ']' else '<'} {yaml_value(high[1])}")
     if "min_length" in bounds:
         parts.append(f"length ≥ {bounds['min_length']}")
     if "max_length" in bounds:

@@ -12,6 +12,10 @@ run: $(STAMP)
 	$(BIN)/rmsim experiment run
 
 test: $(STAMP)
+	@# best effort: Debian's Chromium for the dashboard's browser test (skipped, with the reason, without it)
+	-@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } >/dev/null 2>&1; } || \
+		echo "chromium not installed: the dashboard's browser test will be skipped"
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)

@@ -577,12 +577,15 @@ def _dask(
             client = Client(cluster)
             owned += [client, cluster]
     try:
-        futures = client.map(execute_run, specs, pure=False)
+        futures = {future.key: future for future in client.map(execute_run, specs, pure=False)}
         try:
-            for future in as_completed(futures):
-                yield future.result()
+            # results come with their futures (no round trip each), and each future is dropped once its run is
+            # written, so workers free its bytes instead of holding every finished run until the end
+            for future, output in as_completed(list(futures.values()), with_results=True):
+                del futures[future.key]
+                yield output
         finally:
-            client.cancel(futures)
+            client.cancel(list(futures.values()))
     finally:
         for thing in owned:
             thing.close()

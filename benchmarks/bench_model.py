@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import hashlib
 import json
 import math
 import platform
@@ -42,6 +41,7 @@ from typing import Any
 
 import mesa
 import numpy as np
+from _common import fmt, progress, source_digest, verdict
 from _profiling import profile_rows, profile_statistics, top
 
 TARGET_RATE = 5_000_000
@@ -121,22 +121,6 @@ def active_pairs_by_week(start_week: np.ndarray, ended_week: np.ndarray, weeks: 
     np.add.at(change, np.clip(start_week, 0, weeks + 1), 1)
     np.add.at(change, np.clip(end + 1, 0, weeks + 1), -1)
     return np.cumsum(change)[1 : weeks + 1]
-
-
-def source_digest() -> str:
-    """Short SHA-256 digest of the rmsim package's Python source as imported by this process.
-
-    Runs of one benchmark are comparable only if they ran the same code; rmsim
-    may be edited while a long benchmark runs.
-    """
-    import rmsim
-
-    root = Path(rmsim.__file__).parent
-    digest = hashlib.sha256()
-    for path in sorted(root.rglob("*.py")):
-        digest.update(path.relative_to(root).as_posix().encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
 
 
 def measure_rmsim(size: int, weeks: int, seed: int, programme: dict[str, Any]) -> dict[str, Any]:
@@ -399,11 +383,6 @@ def run_child(spec: dict[str, Any]) -> dict[str, Any]:
     return {"ok": True, "wall_s": wall, **json.loads(lines[-1].removeprefix(RESULT_PREFIX))}
 
 
-def progress(message: str) -> None:
-    """Report progress on standard error (standard output carries only the figures)."""
-    print(message, file=sys.stderr, flush=True)
-
-
 def rmsim_spec(size: int, args: argparse.Namespace) -> dict[str, Any]:
     """Measurement spec of one rmsim run at ``size`` employees."""
     programme = programme_for(size, args.weeks, args.policy, args.cohort_share, args.cohort_interval)
@@ -469,11 +448,6 @@ def summarise(measured: dict[str, Any], args: argparse.Namespace) -> dict[str, A
     return summary
 
 
-def fmt(value: float | None, spec: str = ",.0f", suffix: str = "") -> str:
-    """Format a figure, or a dash when it was not measured."""
-    return "-" if value is None else f"{value:{spec}}{suffix}"
-
-
 def table(summaries: list[dict[str, Any]], statistic: str) -> str:
     """The figures table for one statistic (``best`` or ``median``)."""
     header = (
@@ -498,11 +472,11 @@ def table(summaries: list[dict[str, Any]], statistic: str) -> str:
                 f"{s['size']:,}",
                 fmt(pick("total_s"), ".2f"),
                 fmt(pick("steps_s"), ".2f"),
-                fmt(pick("rate_total")),
-                fmt(pick("rate_steps")),
-                fmt(s.get("peak_mib")),
+                fmt(pick("rate_total"), ",.0f"),
+                fmt(pick("rate_steps"), ",.0f"),
+                fmt(s.get("peak_mib"), ",.0f"),
                 fmt(s.get("mean_active_pairs"), ",.1f"),
-                fmt(pick("boltzmann_rate")),
+                fmt(pick("boltzmann_rate"), ",.0f"),
                 fmt(pick("ratio_total"), ".1f", "x"),
             )
         )
@@ -510,11 +484,6 @@ def table(summaries: list[dict[str, Any]], statistic: str) -> str:
     lines = [" | ".join(cell.rjust(width) for cell, width in zip(row, widths, strict=True)) for row in rows]
     lines.insert(1, "-+-".join("-" * width for width in widths))
     return "\n".join(lines)
-
-
-def verdict(met: bool) -> str:
-    """``MET`` or ``NOT MET``."""
-    return "MET" if met else "NOT MET"
 
 
 def targets(summaries: list[dict[str, Any]], million: dict[str, Any] | None) -> list[dict[str, Any]]:

@@ -39,6 +39,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from _common import fmt, progress, source_digest, verdict
 from _profiling import profile_rows, profile_statistics, top
 
 TARGET_SECONDS = 60.0
@@ -73,22 +74,6 @@ def experiment_for(name: str, runs: int, args: argparse.Namespace) -> Any:
             "seed": args.seed,
         }
     )
-
-
-def source_digest() -> str:
-    """Short SHA-256 digest of the rmsim package's Python source on disk.
-
-    Taken at the start and at the end: worker processes import rmsim afresh,
-    so a sweep measures whatever source is on disk when its workers start.
-    """
-    import rmsim
-
-    root = Path(rmsim.__file__).parent
-    digest = hashlib.sha256()
-    for path in sorted(root.rglob("*.py")):
-        digest.update(path.relative_to(root).as_posix().encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
 
 
 def folder_mib(path: Path) -> float:
@@ -393,11 +378,6 @@ def derive(measurement: dict[str, Any], serial_per_run: float) -> dict[str, Any]
     }
 
 
-def fmt(value: float | None, spec: str = ",.2f", suffix: str = "") -> str:
-    """Format a figure, or a dash when it was not measured."""
-    return "-" if value is None else f"{value:{spec}}{suffix}"
-
-
 def table(rows_in: list[dict[str, Any]]) -> str:
     """The figures table."""
     header = (
@@ -449,11 +429,6 @@ def table(rows_in: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def verdict(met: bool) -> str:
-    """``MET`` or ``NOT MET``."""
-    return "MET" if met else "NOT MET"
-
-
 def targets(measured: list[dict[str, Any]], args: argparse.Namespace, serial_per_run: float) -> list[dict[str, Any]]:
     """Check the target for each parallel backend, judged on the wall time including start-up.
 
@@ -499,11 +474,6 @@ def targets(measured: list[dict[str, Any]], args: argparse.Namespace, serial_per
 
 
 # --------------------------------------------------------------------------- running
-
-
-def progress(message: str) -> None:
-    """Report progress on standard error (standard output carries only the figures)."""
-    print(message, file=sys.stderr, flush=True)
 
 
 def versions() -> dict[str, str | None]:

@@ -23,12 +23,12 @@ Columns (a header row is required; other columns are ignored):
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from rmsim._files import csv_records
 from rmsim.errors import DataError
 from rmsim.workforce import DOMAINS, LEVELS, MAX_AGE, MIN_AGE
 
@@ -164,21 +164,7 @@ def _read_table(path: Path, source: str) -> tuple[pd.DataFrame, int]:
     """
     if not path.is_file():
         raise DataError(source, None, "no such file; organisation.census must name an existing CSV file")
-    rows: list[list[str]] = []
-    lines: list[int] = []
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as file:
-            reader = csv.reader(file, skipinitialspace=True)
-            start = 1
-            for record in reader:
-                if any(cell.strip() for cell in record):
-                    rows.append([cell.strip() for cell in record])
-                    lines.append(start)
-                start = reader.line_num + 1
-    except (csv.Error, UnicodeDecodeError) as error:
-        raise DataError(source, None, f"not a readable UTF-8 CSV file ({str(error).splitlines()[0]})") from None
-    except OSError as error:
-        raise DataError(source, None, f"cannot read the file ({error.strerror or error})") from None
+    rows, lines = csv_records(path, source, strip=True)
     if not rows:
         raise DataError(source, None, "the file is empty; it needs a header row and one row per employee")
     header = [name.lower() for name in rows[0]]

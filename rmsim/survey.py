@@ -144,7 +144,6 @@ Problems with the header (missing or unknown columns) point at the header row.
 
 from __future__ import annotations
 
-import csv
 import itertools
 import math
 import os
@@ -161,6 +160,7 @@ from pydantic import Field, field_validator, model_validator
 from scipy import special, stats
 
 from rmsim._base import REPOSITORY, Params
+from rmsim._files import csv_records
 from rmsim.config import Scenario
 from rmsim.errors import ConfigError, DataError
 from rmsim.model import ReverseMentoringModel
@@ -1019,22 +1019,7 @@ def _rows(count: int) -> pd.RangeIndex:
 
 
 def _read_csv(path: Path, name: str) -> pd.DataFrame:
-    rows: list[list[str]] = []
-    lines: list[int] = []
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as file:
-            reader = csv.reader(file)
-            start = 1
-            for record in reader:
-                if any(cell.strip() for cell in record):
-                    rows.append(record)
-                    lines.append(start)
-                start = reader.line_num + 1
-    except (csv.Error, UnicodeDecodeError) as error:
-        raise DataError(name, None, f"not a readable UTF-8 CSV file ({str(error).splitlines()[0]})") from None
-    except OSError as error:
-        raise DataError(name, None, f"cannot read the file ({error.strerror or error})") from None
-    return _table(rows, lines, name)
+    return _table(*csv_records(path, name), name)
 
 
 def _read_excel(path: Path, name: str, sheet: str | int) -> pd.DataFrame:

@@ -110,6 +110,16 @@ def arm_summary(runs: pd.DataFrame, outcomes: list[str], factors: list[str], *, 
     return table
 
 
+def is_control(runs: pd.DataFrame, control: dict[str, Any] | None) -> np.ndarray:
+    """Which rows of ``runs`` belong to the control: their factors equal every value of ``control``.
+
+    All false when there is no control (``None`` or empty).
+    """
+    if not control:
+        return np.zeros(len(runs), dtype=bool)
+    return np.logical_and.reduce([(runs[f] == v).to_numpy() for f, v in control.items()])
+
+
 def paired_contrasts(
     runs: pd.DataFrame,
     outcomes: list[str],
@@ -137,10 +147,10 @@ def paired_contrasts(
     if not control or any(f not in factors for f in control):
         raise ConfigError("control", control, f"must give values of the factors {factors}")
     others = [f for f in factors if f not in control]
-    is_control = np.logical_and.reduce([runs[f] == v for f, v in control.items()])
-    base = runs[is_control][[*others, _REPLICATION, *outcomes]]
+    in_control = is_control(runs, control)
+    base = runs[in_control][[*others, _REPLICATION, *outcomes]]
     rows = []
-    for keys, arm in runs[~is_control].groupby(factors, sort=False, dropna=False, observed=True):
+    for keys, arm in runs[~in_control].groupby(factors, sort=False, dropna=False, observed=True):
         key = dict(zip(factors, keys if isinstance(keys, tuple) else (keys,), strict=True))
         merged = arm.merge(base, on=[*others, _REPLICATION], suffixes=("", "_control"))
         for outcome in outcomes:
@@ -1482,6 +1492,7 @@ __all__ = [
     "fit_factors",
     "fit_logit",
     "fit_ordinal",
+    "is_control",
     "kaplan_meier",
     "logrank_test",
     "paired_contrasts",

@@ -392,34 +392,35 @@ def simulated_values(results: Any, table: pd.DataFrame) -> pd.DataFrame:
     pandas.DataFrame
         Long format: ``arm``, the arm's factors, ``replication``, ``target``, ``value``.
     """
+    from rmsim.analysis import is_control
+
     runs = results.runs[results.runs["status"] == "ok"]
     frames = frames_by_run(results)
     factors = list(results.factors)
-    control = _control_arm(results)
-    control_runs = {r["replication"]: r["run_id"] for r in runs[runs["arm"] == control].to_dict("records")}
+    control = results.experiment.control_arm()
+    in_control = is_control(runs, control)
+    others = [f for f in factors if f not in (control or {})]
+    records = runs.to_dict("records")
+
+    def key(run: dict[str, Any]) -> tuple[Any, ...]:  # a run's control: same other factors, same replication
+        return (*(run[f] for f in others), run["replication"])
+
+    control_runs = {key(run): run["run_id"] for run, own in zip(records, in_control, strict=True) if own}
     rows = []
     for target in table.itertuples(index=False):
         if target.compare and control is None:
             raise ConfigError("compare", target.compare, f"target {target.target} needs a control arm (policy none)")
         values = {run: evaluate(target.metric, frames[run]) for run in runs["run_id"]}
-        for run in runs.to_dict("records"):
-            if target.compare and run["arm"] == control:
+        for run, own in zip(records, in_control, strict=True):
+            if target.compare and own:
                 continue
             value = values[run["run_id"]]
             if target.compare:
-                twin = control_runs.get(run["replication"])
+                twin = control_runs.get(key(run))
                 value = value - values[twin] if twin is not None else math.nan
             row = {"arm": run["arm"], **{f: run[f] for f in factors}, "replication": run["replication"]}
             rows.append({**row, "target": target.target, "value": value})
     return pd.DataFrame(rows)
-
-
-def _control_arm(results: Any) -> int | None:
-    runs = results.runs
-    if "policy" not in runs.columns:
-        return None
-    control = runs.loc[runs["policy"] == "none", "arm"]
-    return int(control.iloc[0]) if len(control) else None
 
 
 def plausibility(table: pd.DataFrame, values: pd.DataFrame, *, interval: float = INTERVAL) -> pd.DataFrame:
@@ -644,7 +645,7 @@ def write_calibration(study: CaseStudy, field: str, calibrated: Calibrated) -> P
     data["calibrated"] = {**(data["calibrated"] or {}), field: calibrated.model_dump(mode="json")}
     header = "".join(line + "\n" for line in study.path.read_text(encoding="utf-8").splitlines() if line.startswith("#"))
     text = header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=110)
-    validated(CaseStudy, {**yaml.safe_load(text)})  # never write a preset that does not load
+    validated(CaseStudy, yaml.safe_load(text))  # never write a preset that does not load
     temporary = study.path.with_suffix(".yaml.tmp")
     temporary.write_text(text, encoding="utf-8")
     temporary.replace(study.path)

@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from rmsim.analysis import is_control
 from rmsim.errors import ConfigError, RmsimError
 from rmsim.results import OUTCOMES, check_creatable
 from rmsim.store import MANIFEST, RUNS, ExperimentResults, load_results
@@ -144,9 +145,9 @@ def net_benefit(results: ExperimentResults | str | Path) -> pd.DataFrame:
     factors = results.factors
     ok = results.runs[results.runs["status"] == "ok"]
     others = [f for f in factors if f not in control]
-    is_control = _is_control(ok, control)
-    base = ok.loc[is_control, [*others, "replication", *_COSTS]]
-    merged = ok.loc[~is_control].merge(base, on=[*others, "replication"], suffixes=("", "_control"))
+    in_control = is_control(ok, control)
+    base = ok.loc[in_control, [*others, "replication", *_COSTS]]
+    merged = ok.loc[~in_control].merge(base, on=[*others, "replication"], suffixes=("", "_control"))
     frame = merged[["arm", *factors, "replication"]].copy()
     frame["programme_hours"] = merged["programme_hours"] - merged["programme_hours_control"]
     frame["programme_cost"] = merged["programme_cost"] - merged["programme_cost_control"]
@@ -234,12 +235,6 @@ def _control(results: ExperimentResults) -> dict[str, Any]:
     if control is None:
         raise ConfigError("control", None, "this experiment has no control arm; set `control:` in the experiment file")
     return control
-
-
-def _is_control(runs: pd.DataFrame, control: dict[str, Any] | None) -> np.ndarray:
-    if not control:
-        return np.zeros(len(runs), dtype=bool)
-    return np.logical_and.reduce([(runs[f] == v).to_numpy() for f, v in control.items()])
 
 
 # --------------------------------------------------------------------------- entry point
@@ -384,7 +379,7 @@ def _question(results: ExperimentResults) -> str:
     experiment = results.experiment
     control = experiment.control_arm()
     n_arms = len(experiment.arms())
-    designs = n_arms - (sum(_is_control(pd.DataFrame(experiment.arms()), control)) if control else 0)
+    designs = n_arms - (sum(is_control(pd.DataFrame(experiment.arms()), control)) if control else 0)
     varied = ", ".join(f"<code>{_e(f)}</code>" for f in results.factors) or "nothing"
     scenario = experiment.scenario
     if control:
@@ -442,7 +437,7 @@ def _mix(results: ExperimentResults) -> str:
     """Level and generation shares of the initial workforce, read from the runs of one arm."""
     ok = results.runs[results.runs["status"] == "ok"]
     control = results.experiment.control_arm()
-    chosen = ok[_is_control(ok, control)] if control and _is_control(ok, control).any() else ok
+    chosen = ok[is_control(ok, control)] if control and is_control(ok, control).any() else ok
     chosen = chosen[chosen["arm"] == chosen["arm"].iloc[0]]
     frames = []
     for run_id, replication in zip(chosen["run_id"], chosen["replication"], strict=True):
@@ -530,7 +525,7 @@ def _outcomes(results: ExperimentResults) -> str:
     parts = [table]
     if shown:
         parts.append(_figure(outcomes_figure(results, shown, confidence=_CONFIDENCE), "Per-arm means with intervals."))
-    if results.experiment.control_arm() is not None and len(ok[~_is_control(ok, results.experiment.control_arm())]):
+    if results.experiment.control_arm() is not None and len(ok[~is_control(ok, results.experiment.control_arm())]):
         from rmsim.plots import CONTRAST_OUTCOMES
 
         parts.append(

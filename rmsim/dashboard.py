@@ -489,10 +489,9 @@ class Comparison:
 
 def replication_seeds(replications: int, seed: int) -> list[int]:
     """Seeds of replications ``0..replications-1``: those ``rmsim experiment run`` uses with master seed ``seed``."""
-    from rmsim.experiment import Experiment
+    from rmsim.experiment import replication_seed
 
-    experiment = Experiment(name="dashboard-comparison", replications=replications, seed=seed)
-    return [experiment.replication_seed(r) for r in range(replications)]
+    return [replication_seed(seed, r) for r in range(replications)]
 
 
 def compare_designs(

@@ -304,8 +304,7 @@ class Experiment(Params):
 
     def replication_seed(self, replication: int) -> int:
         """Seed of replication ``replication`` — the same for every arm."""
-        state = np.random.SeedSequence(self.seed, spawn_key=(_REPLICATION, replication)).generate_state(2, np.uint32)
-        return int((int(state[0]) << 31) | (int(state[1]) >> 1))
+        return replication_seed(self.seed, replication)
 
     def plan(self) -> list[dict[str, Any]]:
         """Every run's identity: ``run_id``, ``arm``, ``replication``, ``seed`` and the arm's ``factors``.
@@ -335,6 +334,13 @@ class Experiment(Params):
 
 
 _REPLICATION, _SAMPLE = 0, 1
+
+
+def replication_seed(master: int, replication: int) -> int:
+    """Seed of replication ``replication`` of every arm of an experiment with master seed ``master``."""
+    state = np.random.SeedSequence(master, spawn_key=(_REPLICATION, replication)).generate_state(2, np.uint32)
+    return int((int(state[0]) << 31) | (int(state[1]) >> 1))
+
 
 DEFAULT_REPLICATIONS = 20
 """Replications of the built-in experiment: enough for intervals of a few per cent of a mean on paired contrasts."""
@@ -681,4 +687,13 @@ def _progress_bar(total: int, initial: int, name: str, *, enabled: bool) -> Any:
     return tqdm(total=total, initial=initial, desc=name, unit="run", disable=not enabled, dynamic_ncols=True)
 
 
-__all__ = ["BACKENDS", "Experiment", "RunSpec", "SampleDesign", "default_experiment", "execute_run", "run_experiment"]
+__all__ = [
+    "BACKENDS",
+    "Experiment",
+    "RunSpec",
+    "SampleDesign",
+    "default_experiment",
+    "execute_run",
+    "replication_seed",
+    "run_experiment",
+]
